@@ -1,0 +1,5 @@
+import sys
+
+from voices.cli import main
+
+sys.exit(main())

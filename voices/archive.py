@@ -1,0 +1,223 @@
+"""The archive as data: find and load every story and area, validated, with all problems.
+
+``load_archive`` is the one entry point the command line, the MkDocs hooks and the tests use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, slugify
+from voices.problems import Problem, relative_path
+from voices.reading import FieldPath, parse_front_matter_file
+from voices.settings import ArchiveSettings, load_settings
+from voices.taxonomy import Taxonomy, load_taxonomy
+from voices.validate import check_area, check_story
+
+SETTINGS_FILE = "archive.yml"
+TAXONOMY_FILE = "taxonomy.yml"
+STORIES_DIR = "stories"
+AREAS_DIR = "areas"
+DOCS_DIR = "docs"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """Where one story or area lives: ``<dir>/<slug>.md`` or ``<dir>/<slug>/index.md``."""
+
+    slug: str
+    file: Path
+    path: str  # relative to the repository root
+    folder: Path | None  # the entry's own folder, in folder form
+
+
+@dataclass
+class Story:
+    """A story that passed its checks."""
+
+    slug: str
+    path: str
+    folder: Path | None
+    meta: StoryFrontMatter
+    body: str
+    body_line: int
+    lines: dict[FieldPath, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"stories/{self.slug}/"
+
+    @property
+    def is_published(self) -> bool:
+        return self.meta.status == "published"
+
+
+@dataclass
+class Area:
+    """An area that passed its checks."""
+
+    slug: str
+    path: str
+    folder: Path | None
+    meta: AreaFrontMatter
+    body: str
+    body_line: int
+    lines: dict[FieldPath, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"areas/{self.slug}/"
+
+
+@dataclass
+class Archive:
+    """Everything the build publishes from."""
+
+    root: Path
+    settings: ArchiveSettings
+    taxonomy: Taxonomy
+    areas: dict[str, Area] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
+
+
+def find_content_files(directory: Path, root: Path) -> tuple[list[ContentFile], list[Problem]]:
+    """Every entry in ``stories/`` or ``areas/``; names starting ``_`` or ``.`` are not content."""
+    entries: dict[str, ContentFile] = {}
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        return [], problems
+    for item in sorted(directory.iterdir()):
+        if item.name.startswith(("_", ".")):
+            continue
+        rel = relative_path(item, root)
+        if item.is_dir():
+            slug, file, folder = item.name, item / "index.md", item
+            if not file.is_file():
+                problems.append(Problem(rel, 1, "file", "this folder has no index.md",
+                                        f"put the text in {rel}/index.md, beside its images"))
+                continue
+        elif item.suffix == ".md":
+            slug, file, folder = item.stem, item, None
+        else:
+            hint = ("rename it to end in .md" if item.suffix.lower() in (".md", ".markdown", ".txt")
+                    else f"put it inside a {directory.name[:-1]}'s folder, beside index.md")
+            problems.append(Problem(rel, 1, "file", f"is not a Markdown {directory.name[:-1]}", hint))
+            continue
+        path = relative_path(file, root)
+        if not _SLUG.match(slug):
+            problems.append(Problem(path, 1, "file name",
+                                    f"“{slug}” is not a valid slug: the file name becomes the address",
+                                    f"rename it to {slugify(slug) or 'a-short-name'} (lowercase letters, "
+                                    "digits and single hyphens)"))
+            continue
+        if slug in entries:
+            problems.append(Problem(path, 1, "file name", f"the slug “{slug}” is used twice",
+                                    f"also {entries[slug].path}; keep one of them"))
+            continue
+        entries[slug] = ContentFile(slug, file, path, folder)
+    return list(entries.values()), problems
+
+
+def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
+    """Load and check the whole archive under ``root``; return it with every problem found.
+
+    The archive is ``None`` only when the settings or taxonomy cannot be read; content
+    problems never stop the other files from being checked.
+    """
+    root = root.resolve()
+    problems: list[Problem] = []
+    settings, found = load_settings(root / SETTINGS_FILE, SETTINGS_FILE)
+    problems += found
+    taxonomy, found = load_taxonomy(root / TAXONOMY_FILE, TAXONOMY_FILE)
+    problems += found
+    area_files, found = find_content_files(root / AREAS_DIR, root)
+    problems += found
+    story_files, found = find_content_files(root / STORIES_DIR, root)
+    problems += found
+
+    context = _context(settings, taxonomy, area_files)
+    needs_consent = taxonomy.kinds_needing_consent() if taxonomy else frozenset()
+    areas: dict[str, Area] = {}
+    for entry in area_files:
+        parsed, found = parse_front_matter_file(entry.file, entry.path)
+        problems += found
+        if parsed is None:
+            continue
+        meta, found = check_area(parsed, context)
+        problems += found
+        if meta is not None:
+            areas[entry.slug] = Area(entry.slug, entry.path, entry.folder, meta, parsed.body, parsed.body_line,
+                                     parsed.lines)
+    stories: dict[str, Story] = {}
+    for entry in story_files:
+        parsed, found = parse_front_matter_file(entry.file, entry.path)
+        problems += found
+        if parsed is None:
+            continue
+        meta, found = check_story(parsed, entry.folder, context, needs_consent)
+        problems += found
+        if meta is not None:
+            stories[entry.slug] = Story(entry.slug, entry.path, entry.folder, meta, parsed.body,
+                                        parsed.body_line, parsed.lines)
+    if settings is None or taxonomy is None:
+        return None, sorted(problems)
+    archive = Archive(root, settings, taxonomy, areas, stories)
+    problems += check_addresses(archive)
+    return archive, sorted(problems)
+
+
+def _context(settings: ArchiveSettings | None, taxonomy: Taxonomy | None,
+             area_files: list[ContentFile]) -> ContractContext:
+    known = {}
+    if taxonomy is not None:
+        known = {group: frozenset(term.slug for term in getattr(taxonomy, group))
+                 for group in ("themes", "programmes", "kinds", "withdrawal_reasons", "consent_scopes")}
+    if settings is not None:
+        known["licences"] = settings.licence_ids()
+        known["consent_reference_pattern"] = settings.consent_reference.pattern
+        known["consent_reference_example"] = settings.consent_reference.example
+    return ContractContext(areas=frozenset(entry.slug for entry in area_files), **known)
+
+
+def page_urls(root: Path) -> set[str]:
+    """Site paths of the hand-written pages in ``docs/`` (``docs/about.md`` → ``/about/``)."""
+    urls = set()
+    docs = root / DOCS_DIR
+    for file in docs.rglob("*.md"):
+        rel = file.relative_to(docs).with_suffix("").as_posix()
+        if rel == "index" or rel.endswith("/index"):
+            rel = rel[: -len("index")]
+        urls.add("/" + (rel + "/" if rel and not rel.endswith("/") else rel))
+    return urls
+
+
+def _normal_path(path: str) -> str:
+    """Compare site paths ignoring a trailing slash or ``index.html``."""
+    path = path.removesuffix("index.html")
+    return path if path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/"
+
+
+def check_addresses(archive: Archive) -> list[Problem]:
+    """An alias must not take the address of a real page or another story's alias."""
+    problems: list[Problem] = []
+    taken = {f"/{story.url}": story.path for story in archive.stories.values()}
+    taken |= {f"/{area.url}": area.path for area in archive.areas.values()}
+    taken |= {url: f"{DOCS_DIR}/ page" for url in page_urls(archive.root)}
+    claimed: dict[str, str] = {}
+    for story in archive.stories.values():
+        for index, alias in enumerate(story.meta.aliases):
+            key = _normal_path(alias)
+            line = story.lines.get(("aliases", index), story.lines.get(("aliases",), 1))
+            if key in taken:
+                problems.append(Problem(story.path, line, f"aliases[{index + 1}]",
+                                        f"{alias} is the address of a page that exists ({taken[key]})",
+                                        "an alias is an old address that no longer has its own page"))
+            elif key in claimed and claimed[key] != story.path:
+                problems.append(Problem(story.path, line, f"aliases[{index + 1}]",
+                                        f"{alias} is already an alias of {claimed[key]}",
+                                        "an old address can redirect to one story only"))
+            claimed.setdefault(key, story.path)
+    return problems

@@ -1,0 +1,113 @@
+"""The ``voices`` command: check the content and export the contract.
+
+Exit status: 0 when all is well, 1 when the content has problems, 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from voices.archive import SETTINGS_FILE, load_archive
+from voices.problems import Problem
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def find_root(start: Path) -> Path | None:
+    """The repository root: the nearest folder upwards holding archive.yml."""
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    return None
+
+
+def report(problems: list[Problem], out=None) -> None:
+    """Print problems as ``path:line: field: message (hint)``; under GitHub Actions also as
+    annotations, and the full list in the job summary (GitHub shows only ten annotations)."""
+    out = out or sys.stdout
+    for problem in problems:
+        print(problem, file=out)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for problem in problems:
+            print(problem.github_annotation(), file=out)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary and problems:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(f"### {len(problems)} content problem{'s' if len(problems) != 1 else ''}\n\n")
+                for problem in problems:
+                    handle.write(f"- `{problem.path}:{problem.line}` **{problem.field}**: {problem.message}"
+                                 + (f" ({problem.hint})" if problem.hint else "") + "\n")
+
+
+def _command_check(args: argparse.Namespace) -> int:
+    root = _root(args)
+    if root is None:
+        return EXIT_USAGE
+    archive, problems = load_archive(root)
+    report(problems)
+    if problems:
+        files = len({problem.path for problem in problems})
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} "
+              f"file{'s' if files != 1 else ''}.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    assert archive is not None
+    print(f"All good: {len(archive.stories)} stories and {len(archive.areas)} areas checked.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _command_schema(args: argparse.Namespace) -> int:
+    from voices.schema import write_schemas
+
+    root = _root(args)
+    if root is None:
+        return EXIT_USAGE
+    archive, problems = load_archive(root)
+    if archive is None:
+        report(problems)
+        return EXIT_PROBLEMS
+    taxonomy = archive.taxonomy
+    known = {group: [term.slug for term in getattr(taxonomy, group)]
+             for group in ("themes", "programmes", "kinds", "withdrawal_reasons", "consent_scopes")}
+    known["areas"] = sorted(archive.areas)
+    known["licences"] = sorted(archive.settings.licence_ids())
+    output = Path(args.output) if args.output else root / "docs" / "schema"
+    for written in write_schemas(output, known, sorted(taxonomy.kinds_needing_consent())):
+        print(written)
+    return EXIT_OK
+
+
+def _root(args: argparse.Namespace) -> Path | None:
+    start = Path(args.root).resolve() if args.root else Path.cwd()
+    root = find_root(start)
+    if root is None:
+        print(f"voices: no {SETTINGS_FILE} found in {start} or above; run this inside the archive's "
+              "repository or pass --root", file=sys.stderr)
+    return root
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="voices", description="Check and publish the Voices of Big Local archive.")
+    parser.add_argument("--root", help="the archive repository (default: found from the current folder)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="check every story and area; list all problems")
+    check.set_defaults(handler=_command_check)
+    schema = commands.add_parser("schema", help="write the content contract as JSON Schema")
+    schema.add_argument("--output", help="folder to write into (default: docs/schema)")
+    schema.set_defaults(handler=_command_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exit_.code or 0)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

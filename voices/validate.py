@@ -1,0 +1,300 @@
+"""Check parsed content against the contract and across files; every result is a Problem.
+
+Nothing here raises for bad content: pydantic's errors are turned into plain English with
+the file's line, and the rules that span several fields or files are checked on the raw
+data so that one mistake does not hide another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from voices.contract import (
+    EXAMPLES,
+    AreaFrontMatter,
+    ContractContext,
+    StoryFrontMatter,
+    did_you_mean,
+)
+from voices.problems import Problem
+from voices.reading import FieldPath, ParsedFile, field_name
+
+# Free-text fields where an unquoted " #" silently cuts the value short.
+_TEXT_KEYS = {"title", "summary", "alt", "credit", "name", "note", "ref", "description", "label",
+              "authors", "people", "former_names", "registration"}
+_TRANSCRIPT_FILE_SUFFIXES = (".md", ".txt")
+
+
+def problems_from_validation_error(error: ValidationError, parsed: ParsedFile,
+                                   model: type[BaseModel]) -> list[Problem]:
+    """Turn pydantic's errors into problems with lines, plain messages and hints."""
+    return [_problem(detail, parsed, model) for detail in error.errors(include_url=False)]
+
+
+def _problem(detail: Any, parsed: ParsedFile, model: type[BaseModel]) -> Problem:
+    loc: FieldPath = tuple(detail["loc"])
+    kind = detail["type"]
+    ctx = detail.get("ctx") or {}
+    value = detail.get("input")
+    name = field_name(loc) or "front matter"
+    key = ".".join(str(part) for part in loc if isinstance(part, str))
+    last = next((str(part) for part in reversed(loc) if isinstance(part, str)), name)
+    example = EXAMPLES.get(key, "")
+    line = parsed.line_of(loc)
+
+    def problem(message: str, hint: str = "") -> Problem:
+        return Problem(parsed.path, line, name, message, hint)
+
+    if kind == "voices":
+        return problem(ctx["message"], ctx.get("hint", ""))
+    if kind == "missing":
+        return problem("is required", f"add it, e.g. {example}" if example else "add it")
+    if kind == "extra_forbidden":
+        known = _field_names(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), known) if known else "remove it"
+        if hint.startswith("use ") or hint.startswith("use the"):
+            hint = "remove it, or check the spelling against the template"
+        what = "stories" if model is StoryFrontMatter else "areas" if model is AreaFrontMatter else "this file"
+        return problem(f"is not a field {what} can have", hint)
+    if kind == "string_type":
+        return problem(*_not_text(value, parsed.scalars.get(loc), last))
+    if kind == "string_too_long":
+        return problem(f"is {len(value)} characters long; at most {ctx['max_length']} are allowed",
+                       "shorten it")
+    if kind == "string_too_short":
+        return problem("is empty", f"write it, e.g. {example}" if example else "write it, or remove the line")
+    if kind == "too_short":
+        return problem("needs at least one entry", f"e.g. {example}" if example else "add one")
+    if kind == "list_type":
+        return problem("must be a list", f"e.g. {example}" if example else "write [first, second]")
+    if kind == "bool_type":
+        return problem(f"must be true or false, not “{_show(value, parsed.scalars.get(loc))}”",
+                       f"write {last}: true  or  {last}: false")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        hint = f"indent its fields under it, e.g. {example}" if example else "indent its fields under it"
+        return problem("must be a group of fields", hint)
+    if kind == "literal_error":
+        expected = [choice.strip(" '") for choice in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
+        return problem(f"“{_show(value, parsed.scalars.get(loc))}” is not allowed",
+                       did_you_mean(str(value), [c for c in expected if c]))
+    if kind in ("int_type", "float_type", "int_parsing", "float_parsing", "int_from_float"):
+        return problem(f"must be a number, not “{_show(value, parsed.scalars.get(loc))}”",
+                       f"e.g. {example}" if example else "write digits only")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        if loc and loc[0] == "location":
+            return problem(f"{value} is outside England",
+                           "check the number, and that lat and lon are not swapped")
+        return problem(detail["msg"].lower(), f"e.g. {example}" if example else "")
+    return problem(detail["msg"], f"e.g. {example}" if example else "")
+
+
+def _show(value: Any, scalar: Any) -> str:
+    return scalar.text if scalar is not None else str(value)
+
+
+def _not_text(value: Any, scalar: Any, last: str) -> tuple[str, str]:
+    """Why YAML read this as something other than text, and how to write it."""
+    raw = scalar.text if scalar is not None else str(value)
+    if value is None:
+        return "is empty", f"write the text after {last}: , or remove the line"
+    if isinstance(value, bool):
+        return (f"must be text, but YAML reads {raw} as yes/no",
+                f'put it in double quotes: {last}: "{raw}"')
+    if isinstance(value, (int, float)):
+        return (f"must be text, but YAML reads {raw} as a number",
+                f'put it in double quotes: {last}: "{raw}"')
+    if isinstance(value, (dt.date, dt.datetime)):
+        return (f"must be text, but YAML reads {raw} as a date",
+                f'put it in double quotes: {last}: "{raw}"')
+    if isinstance(value, list):
+        return "must be a single piece of text, not a list", "remove the dashes or brackets"
+    if isinstance(value, dict):
+        return ("must be a single piece of text, not a group of fields",
+                'a value containing ": " must be in double quotes')
+    return "must be text", f'put it in double quotes: {last}: "..."'
+
+
+def _field_names(model: type[BaseModel], path: FieldPath) -> list[str]:
+    """The field names allowed at ``path`` inside ``model`` (for "did you mean")."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", {})
+        if part not in fields:
+            return []
+        current = _inner_model(fields[part].annotation)
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _inner_model(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def comment_cut_problems(parsed: ParsedFile) -> list[Problem]:
+    """Free text like ``title: We are #1`` loses everything after the ``#``: say so."""
+    problems = []
+    for path, scalar in parsed.scalars.items():
+        last = next((part for part in reversed(path) if isinstance(part, str)), "")
+        if scalar.comment_after and last in _TEXT_KEYS:
+            problems.append(Problem(parsed.path, scalar.line, field_name(path),
+                                    "the text after “#” is treated as a comment and left out",
+                                    f'put the whole text in double quotes, e.g. {last}: "We are #1"'))
+    return problems
+
+
+# --- stories -------------------------------------------------------------------------------
+
+def check_story(parsed: ParsedFile, folder: Path | None, context: ContractContext,
+                kinds_needing_consent: frozenset[str]) -> tuple[StoryFrontMatter | None, list[Problem]]:
+    """Check one story's front matter; return the model when its fields are well formed."""
+    problems = comment_cut_problems(parsed)
+    try:
+        story = StoryFrontMatter.model_validate(parsed.data, context=context)
+    except ValidationError as error:
+        story = None
+        problems += problems_from_validation_error(error, parsed, StoryFrontMatter)
+    problems += _story_rules(parsed, kinds_needing_consent)
+    problems += _story_files(parsed, folder)
+    return story, problems
+
+
+def _story_rules(parsed: ParsedFile, kinds_needing_consent: frozenset[str]) -> list[Problem]:
+    """Rules that span fields; read from the raw data so a type error elsewhere hides nothing."""
+    data = parsed.data
+    problems: list[Problem] = []
+
+    def add(path: FieldPath, message: str, hint: str) -> None:
+        problems.append(Problem(parsed.path, parsed.line_of(path), field_name(path), message, hint))
+
+    status = data.get("status", "published")
+    withdrawn = data.get("withdrawn")
+    erase_title = isinstance(withdrawn, dict) and withdrawn.get("erase_title") is True
+    if status == "withdrawn":
+        if withdrawn is None:
+            add(("status",), "a withdrawn story needs a withdrawn: block with its date and reason",
+                f"add it, e.g. {EXAMPLES['withdrawn']}")
+    elif withdrawn is not None:
+        add(("withdrawn",), "is only for withdrawn stories",
+            "set status: withdrawn, or remove the withdrawn: block")
+    if "title" not in data and not (status == "withdrawn" and erase_title):
+        add(("title",), "is required", f"add it, e.g. {EXAMPLES['title']}")
+    if "summary" not in data and status != "withdrawn":
+        add(("summary",), "is required", f"add it, e.g. {EXAMPLES['summary']}")
+
+    people = data.get("people")
+    kind = data.get("kind", "story")
+    needs_consent = bool(people) or (isinstance(kind, str) and kind in kinds_needing_consent)
+    if needs_consent and data.get("consent") is None and status != "withdrawn":
+        why = "it names people" if people else f"it is {'an' if str(kind)[0] in 'aeiou' else 'a'} {kind}"
+        add(("consent",) if "consent" in data else ("people",) if people else ("kind",),
+            f"consent must be recorded because {why}",
+            "add a consent: block with recorded, reference and scope (see the template)")
+
+    media = data.get("media")
+    if isinstance(media, list):
+        for index, item in enumerate(media):
+            if not isinstance(item, dict):
+                continue
+            has_src, has_url = "src" in item, "url" in item
+            if has_src == has_url:
+                add(("media", index), "needs either src (a file in the folder) or url (a link), not "
+                    + ("both" if has_src else "neither"),
+                    "use src for a file beside index.md, url for media hosted elsewhere")
+            if has_src and item.get("type") == "video" and not item.get("captions"):
+                add(("media", index, "captions"), "is required for a video file",
+                    "add a WebVTT captions file, e.g. captions: film.en.vtt")
+    return problems
+
+
+def _story_files(parsed: ParsedFile, folder: Path | None) -> list[Problem]:
+    """Every file the front matter names must exist inside the story's own folder."""
+    problems: list[Problem] = []
+    for path, name in _named_files(parsed.data):
+        where = field_name(path)
+        line = parsed.line_of(path)
+        if folder is None:
+            problems.append(Problem(parsed.path, line, where,
+                                    "a story with files must be a folder",
+                                    f"move {parsed.path} to {parsed.path[:-3]}/index.md and put "
+                                    f"{name} beside it"))
+            continue
+        target = folder / name
+        try:
+            inside = target.resolve().is_relative_to(folder.resolve())
+        except OSError:
+            inside = False
+        if not inside:
+            problems.append(Problem(parsed.path, line, where, f"“{name}” is outside the story's folder",
+                                    "put the file beside index.md and give just its name"))
+        elif not target.is_file():
+            present = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "index.md")
+            hint = did_you_mean(name, present) if present else "upload the file into the story's folder"
+            if hint.startswith("use"):
+                hint = f"files in the folder: {', '.join(present)}"
+            problems.append(Problem(parsed.path, line, where, f"“{name}” is not in the story's folder", hint))
+        elif path[-1] == "captions" and not name.lower().endswith(".vtt"):
+            problems.append(Problem(parsed.path, line, where, "captions must be a WebVTT (.vtt) file",
+                                    "export the captions as WebVTT"))
+    return problems
+
+
+def _named_files(data: dict[Any, Any]) -> list[tuple[FieldPath, str]]:
+    """(field path, file name) for every file the front matter points at; skips malformed ones."""
+    found: list[tuple[FieldPath, str]] = []
+
+    def take(path: FieldPath, value: Any) -> None:
+        if isinstance(value, str) and value.strip() and "://" not in value and not value.startswith("/") \
+                and ".." not in value.split("/"):
+            found.append((path, value.strip()))
+
+    image = data.get("image")
+    if isinstance(image, dict):
+        take(("image", "src"), image.get("src"))
+    for group, keys in (("media", ("src", "captions")), ("attachments", ("src",))):
+        items = data.get(group)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            for key in keys:
+                take((group, index, key), item.get(key))
+            transcript = item.get("transcript")
+            if (group == "media" and isinstance(transcript, str) and "\n" not in transcript.strip()
+                    and transcript.strip().lower().endswith(_TRANSCRIPT_FILE_SUFFIXES)):
+                take((group, index, "transcript"), transcript)
+    return found
+
+
+# --- areas ---------------------------------------------------------------------------------
+
+def check_area(parsed: ParsedFile, context: ContractContext) -> tuple[AreaFrontMatter | None, list[Problem]]:
+    """Check one area's front matter."""
+    problems = comment_cut_problems(parsed)
+    try:
+        area = AreaFrontMatter.model_validate(parsed.data, context=context)
+    except ValidationError as error:
+        area = None
+        problems += problems_from_validation_error(error, parsed, AreaFrontMatter)
+    sources = parsed.data.get("sources")
+    if isinstance(sources, list):
+        for index, source in enumerate(sources):
+            if isinstance(source, dict) and not source.get("url") and not source.get("ref"):
+                problems.append(Problem(parsed.path, parsed.line_of(("sources", index)),
+                                        f"sources[{index + 1}]", "needs a url or a ref",
+                                        "give the web address, or a citation of a printed source"))
+    return area, problems
