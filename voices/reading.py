@@ -196,13 +196,14 @@ def _index_nodes(node: yaml.Node, path: FieldPath, parsed: ParsedFile, problems:
             parsed.lines[path + (index,)] = first_line + item.start_mark.line + 1
             _index_nodes(item, path + (index,), parsed, problems, first_line, source_lines, seen)
     elif isinstance(node, yaml.ScalarNode):
+        plain = not node.style  # the C loader says "" for plain, the Python one None
         end = node.end_mark
         rest = source_lines[end.line][end.column:] if end.line < len(source_lines) else ""
         parsed.scalars[path] = ScalarInfo(
             line=first_line + node.start_mark.line + 1,
             text=node.value,
-            plain=node.style is None,
-            comment_after=node.style is None and rest.lstrip().startswith("#"),
+            plain=plain,
+            comment_after=plain and rest.lstrip().startswith("#"),
         )
 
 

@@ -1,0 +1,74 @@
+"""Shared fixtures: a tiny archive in a temporary folder, built from the real settings."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from voices.archive import load_archive
+from voices.problems import Problem
+
+REPO = Path(__file__).resolve().parent.parent
+
+GOOD_STORY = """\
+---
+title: A good story
+date: 2019-06-14
+summary: A short summary.
+areas: [par-bay]
+themes: [environment]
+---
+
+The story's text.
+"""
+
+
+class TinyArchive:
+    """A throwaway archive: the repository's settings and taxonomy, two areas, no stories."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        for name in ("archive.yml", "taxonomy.yml"):
+            shutil.copy(REPO / name, root / name)
+        (root / "stories").mkdir()
+        (root / "areas").mkdir()
+        (root / "docs").mkdir()
+        (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+        self.area("par-bay", "---\nname: Par Bay\nregion: south-west\n---\n\nFacts.\n")
+        self.area("ramsey", "---\nname: Ramsey\n---\n")
+
+    def story(self, slug: str, text: str, files: dict[str, bytes] | None = None) -> Path:
+        """Write a story; with ``files`` it becomes a folder with those files beside index.md."""
+        text = textwrap.dedent(text)
+        if files is None:
+            path = self.root / "stories" / f"{slug}.md"
+        else:
+            folder = self.root / "stories" / slug
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, content in files.items():
+                (folder / name).write_bytes(content)
+            path = folder / "index.md"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def area(self, slug: str, text: str) -> Path:
+        path = self.root / "areas" / f"{slug}.md"
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def problems(self) -> list[Problem]:
+        return load_archive(self.root)[1]
+
+    def only(self, field: str) -> Problem:
+        """The single problem about ``field``; fails with the full list otherwise."""
+        found = [p for p in self.problems() if p.field == field]
+        assert len(found) == 1, f"expected one problem for {field!r}, got: {[str(p) for p in self.problems()]}"
+        return found[0]
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> TinyArchive:
+    return TinyArchive(tmp_path)
