@@ -102,9 +102,10 @@ def find_content_files(directory: Path, root: Path) -> tuple[list[ContentFile], 
         elif item.suffix == ".md":
             slug, file, folder = item.stem, item, None
         else:
+            what = "story" if directory.name == STORIES_DIR else "area"
             hint = ("rename it to end in .md" if item.suffix.lower() in (".md", ".markdown", ".txt")
-                    else f"put it inside a {directory.name[:-1]}'s folder, beside index.md")
-            problems.append(Problem(rel, 1, "file", f"is not a Markdown {directory.name[:-1]}", hint))
+                    else f"put it inside a {what}'s folder, beside index.md")
+            problems.append(Problem(rel, 1, "file", f"is not a Markdown {what} file", hint))
             continue
         path = relative_path(file, root)
         if not _SLUG.match(slug):
