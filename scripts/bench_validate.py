@@ -18,10 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from voices.archive import load_archive  # noqa: E402
+from voices.archive import load_archive
 
-WORDS = ("community residents partnership hub garden volunteers funding legacy local trust big "
-         "people confidence skills group meeting plan money space youth club transport").split()
+WORDS = ["community", "residents", "partnership", "hub", "garden", "volunteers", "funding", "legacy", "local", "trust", "big", "people", "confidence", "skills", "group", "meeting", "plan", "money", "space", "youth", "club", "transport"]
 
 
 def write_corpus(root: Path, count: int, seed: int = 2012) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import GOOD_STORY, REPO
 
 from voices.cli import main

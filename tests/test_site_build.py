@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import GOOD_STORY, REPO
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -17,7 +16,7 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 def mkdocs_build(config: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config),
-                           "-d", str(site), *extra], capture_output=True, text=True, env=ENV)
+                           "-d", str(site), *extra], capture_output=True, text=True, env=ENV, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +91,16 @@ def test_drafts_never_reach_a_build(tiny, fixture_site):
     assert not (site / "stories" / "secret").exists()
     assert not any("Secret draft" in p.read_text(encoding="utf-8", errors="ignore")
                    for p in site.rglob("*.html"))
+
+
+def test_gaps_page_lists_what_areas_lack(repo_site):
+    html = (repo_site / "staff" / "gaps" / "index.html").read_text(encoding="utf-8")
+    assert "Kingsbrook and Cauldwell" in html and "local authority, region" in html
+    assert "contacts.email" in html
+
+
+def test_unknown_placeholder_fails_the_build(tiny, fixture_site):
+    (fixture_site / "docs" / "index.md").write_text("# Home\n\nWrite to {{ contacts.fax }}.\n", encoding="utf-8")
+    result = mkdocs_build(fixture_site / "mkdocs.yml", fixture_site / "site")
+    assert result.returncode != 0
+    assert "index.md: unknown placeholder {{ contacts.fax }}" in result.stderr

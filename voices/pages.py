@@ -34,6 +34,7 @@ def generated_pages(archive: Archive, include_drafts: bool = False) -> dict[str,
     for area in archive.areas.values():
         pages[f"areas/{area.slug}.md"] = area_markdown(area, [s for s in visible if area.slug in s.meta.areas])
     pages["areas/index.md"] = areas_index_markdown(archive)
+    pages["staff/gaps.md"] = gaps_markdown(archive)
     pages["stories/index.md"] = stories_index_markdown(visible)
     return pages
 
@@ -76,6 +77,35 @@ def stories_index_markdown(stories: list[Story]) -> str:
     rows = "\n".join(f"- [{_escape(s.meta.title or '')}]({s.slug}.md) ({display_date(s.meta.date)})"
                      for s in sorted(stories, key=lambda s: s.meta.date, reverse=True))
     return f"# Stories\n\n{rows or 'No stories yet.'}\n"
+
+
+# Facts an area page shows when known; the gaps page lists what each area still lacks.
+AREA_FACTS = {"local_authority": "local authority", "region": "region", "summary": "summary",
+              "started": "year started", "website": "website", "location": "location",
+              "legacy": "successor bodies", "assets": "community assets"}
+
+
+def gaps_markdown(archive: Archive) -> str:
+    """A page for staff: which facts each area still lacks, and which contacts are unconfirmed."""
+    rows = []
+    missing_count = {field: 0 for field in AREA_FACTS}
+    for area in sorted(archive.areas.values(), key=lambda a: a.meta.name.lower()):
+        missing = [label for field, label in AREA_FACTS.items() if not getattr(area.meta, field)]
+        for field in AREA_FACTS:
+            missing_count[field] += not getattr(area.meta, field)
+        story_gap = "" if any(area.slug in s.meta.areas for s in archive.stories.values()) else "no stories yet"
+        rows.append(f"| [{_escape(area.meta.name)}](../areas/{area.slug}.md) | `{area.path}` | "
+                    f"{', '.join(missing + ([story_gap] if story_gap else [])) or 'nothing'} |")
+    totals = "\n".join(f"- {label}: missing for {missing_count[field]} of {len(archive.areas)} areas"
+                        for field, label in AREA_FACTS.items())
+    unconfirmed = [f"- `contacts.{key}` in `archive.yml`" for key, value in archive.settings.contacts.items()
+                   if str(value).startswith("[")]
+    return ("# Facts still to record\n\n"
+            "For staff: what the archive does not yet know. Add a fact only with its source "
+            "(in the area's `sources`); never fill a gap by guessing.\n\n"
+            "## Contacts still to confirm\n\n" + ("\n".join(unconfirmed) or "All confirmed.") + "\n\n"
+            "## Area facts\n\n" + totals + "\n\n| Area | File | Not yet recorded |\n|---|---|---|\n"
+            + "\n".join(rows) + "\n")
 
 
 def _area_name(archive: Archive, slug: str) -> str:

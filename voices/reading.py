@@ -103,7 +103,7 @@ def parse_front_matter_text(text: str, path: str) -> tuple[ParsedFile | None, li
         return None, problems
     body = text[closing.end():]
     parsed.body_line = text.count("\n", 0, closing.end()) + 2
-    parsed.body = body[1:] if body.startswith("\n") else body
+    parsed.body = body.removeprefix("\n")
     return parsed, problems
 
 

@@ -57,7 +57,7 @@ def _problem(detail: Any, parsed: ParsedFile, model: type[BaseModel]) -> Problem
     if kind == "extra_forbidden":
         known = _field_names(model, loc[:-1])
         hint = did_you_mean(str(loc[-1]), known) if known else "remove it"
-        if hint.startswith("use ") or hint.startswith("use the"):
+        if hint.startswith("use "):
             hint = "remove it, or check the spelling against the template"
         what = "stories" if model is StoryFrontMatter else "areas" if model is AreaFrontMatter else "this file"
         return problem(f"is not a field {what} can have", hint)
