@@ -79,6 +79,22 @@ def _command_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _command_rename(args: argparse.Namespace) -> int:
+    from voices.permalinks import RenameError, rename_story
+
+    root = _root(args)
+    if root is None:
+        return EXIT_USAGE
+    try:
+        lines = rename_story(root, args.old, args.new)
+    except RenameError as error:
+        print(f"voices rename: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for line in lines:
+        print(line)
+    return EXIT_OK
+
+
 def _root(args: argparse.Namespace) -> Path | None:
     start = Path(args.root).resolve() if args.root else Path.cwd()
     root = find_root(start)
@@ -97,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="write the content contract as JSON Schema")
     schema.add_argument("--output", help="folder to write into (default: docs/schema)")
     schema.set_defaults(handler=_command_schema)
+    rename = commands.add_parser("rename", help="give a story a new address; the old one redirects to it")
+    rename.add_argument("old", help="the story's current slug (its file or folder name)")
+    rename.add_argument("new", help="the new slug")
+    rename.set_defaults(handler=_command_rename)
     return parser
 
 
