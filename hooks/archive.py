@@ -1,23 +1,27 @@
-"""MkDocs adapter: a few hooks that call the core package (``voices``) and nothing more.
+"""MkDocs adapter: hooks that hand the work to the core package (``voices``).
 
-- on_startup: remember whether this is ``serve`` (drafts shown) or ``build`` (never).
-- on_config: load and validate the archive; any content problem fails the build, listed.
-- on_files: add the generated story, area and index pages.
-- on_page_markdown: fill ``{{ contacts.* }}`` placeholders in hand-written pages.
+- on_startup: ``serve`` previews drafts; ``build`` never publishes them.
+- on_config: load, check and assemble the archive; any content problem fails the build, listed.
+- on_files: add the generated pages, the files stories use, and redirects from old addresses;
+  fail when an address published before would disappear.
+- on_page_markdown: page metadata, edit links, placeholders and the home page's listings.
+- on_page_content: sanitize rendered story and area HTML (a second line of defence).
+- on_post_page, on_post_template: ``<html lang="en-GB">``, the 404 page included.
+- on_post_build: record the addresses published and print a summary.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
-from voices.archive import load_archive
-from voices.pages import generated_pages
 from voices.settings import fill_placeholders
+from voices.site import SiteBuild, set_html_lang
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -25,7 +29,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.voices")
-_state: dict = {"command": "build", "archive": None}
+_state: dict = {"command": "build"}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -34,31 +38,68 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
-    archive, problems = load_archive(root)
-    if problems:
+    site, problems = SiteBuild.load(root, preview=_state["command"] == "serve")
+    if site is None:
         listed = "\n".join(str(problem) for problem in problems)
-        raise PluginError(f"The archive's content has {len(problems)} problem(s):\n{listed}")
-    _state["archive"] = archive
-    config.extra["archive"] = archive.settings.model_dump()
+        raise PluginError(f"The archive's content has {len(problems)} problem(s); nothing was built:\n{listed}")
+    _state.update(site=site, started=time.perf_counter())
+    config.site_url = config.site_url or site.archive.settings.site_url
+    config.extra["archive"] = {"name": site.archive.settings.name}
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    archive = _state["archive"]
-    drafts = _state["command"] == "serve"
-    for src_uri, markdown in generated_pages(archive, include_drafts=drafts).items():
-        inclusion = InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, src_uri, content=markdown, inclusion=inclusion))
+    site: SiteBuild = _state["site"]
+    for src_uri, page in site.pages.items():
+        files.append(File.generated(config, src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+    for src_uri, source in site.story_files().items():
+        files.append(File.generated(config, src_uri, abs_src_path=str(source)))
+    for src_uri, content in site.redirect_files().items():
+        files.append(File.generated(config, src_uri, content=content))
+    published = site.published_paths([file.dest_uri for file in files.documentation_pages()])
+    problems = site.address_problems(published)
+    if problems:
+        listed = "\n".join(str(problem) for problem in problems)
+        raise PluginError(f"{len(problems)} published address(es) would disappear:\n{listed}")
+    _state["published"] = published
     return files
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if page.file.generated_by:
+    site: SiteBuild = _state["site"]
+    src_uri = page.file.src_uri
+    if src_uri in site.pages:
+        page.meta.update(site.page_meta(src_uri))
+        page.edit_url = site.edit_url(site.pages[src_uri].source_path)
         return markdown
-    archive = _state["archive"]
-    values = {"name": archive.settings.name, "contacts": archive.settings.contacts,
-              "site_url": archive.settings.site_url, "repository_url": archive.settings.repository_url}
-    filled, unknown = fill_placeholders(markdown, values)
+    page.edit_url = site.edit_url(f"docs/{src_uri}")
+    page.meta["voices_lastmod"] = site.doc_lastmod(src_uri)
+    settings = site.archive.settings
+    values = {"name": settings.name, "contacts": settings.contacts,
+              "site_url": settings.site_url, "repository_url": settings.repository_url}
+    markdown, unknown = fill_placeholders(markdown, values)
     for name in unknown:
-        log.warning("%s: unknown placeholder {{ %s }} (names come from archive.yml)", page.file.src_uri, name)
-    return filled
+        log.warning("%s: unknown placeholder {{ %s }} (names come from archive.yml)", src_uri, name)
+    return markdown + site.home_markdown() if src_uri == "index.md" else markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    from voices.safe_html import sanitize
+
+    return sanitize(html) if page.meta.get("voices_kind") in ("story", "draft", "area") else html
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return set_html_lang(output)
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    return set_html_lang(output_content) if template_name.endswith(".html") else output_content  # the 404 page
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    site: SiteBuild = _state["site"]
+    site.timings["render"] = time.perf_counter() - _state["started"]
+    if _state["command"] == "build" and site.record_addresses(_state["published"]):
+        log.info("New addresses recorded in urls.txt: commit it so they are kept for good.")
+    log.info(site.summary(len(site.pages)))

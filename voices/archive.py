@@ -54,6 +54,14 @@ class Story:
     def is_published(self) -> bool:
         return self.meta.status == "published"
 
+    @property
+    def page_source(self) -> str:
+        """The generated page's source path; a folder story keeps its folder so that files
+        written beside index.md resolve as they do in the repository."""
+        if self.folder is not None and self.meta.status != "withdrawn":
+            return f"stories/{self.slug}/index.md"
+        return f"stories/{self.slug}.md"
+
 
 @dataclass
 class Area:
@@ -70,6 +78,10 @@ class Area:
     @property
     def url(self) -> str:
         return f"areas/{self.slug}/"
+
+    @property
+    def page_source(self) -> str:
+        return f"areas/{self.slug}/index.md" if self.folder is not None else f"areas/{self.slug}.md"
 
 
 @dataclass

@@ -1,19 +1,46 @@
-"""Markdown for the generated pages (stories, areas and their indexes).
+"""The generated pages as Markdown: stories, areas, tombstones, browse pages and the home sections.
 
-A first, plain rendering: issue "Assemble and render the archive" replaces it with the full
-story, area and browse pages. Pure functions from the archive to (path, Markdown) pairs.
+Pure functions from the archive and its ``SitePlan`` to ``GeneratedPage`` values. Links between
+generated pages are relative links to their ``.md`` sources, so MkDocs checks every one of them
+and the site works under any base path. Front-matter text is always escaped here.
 """
 
 from __future__ import annotations
 
+import calendar
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+
 from voices.archive import Archive, Area, Story
+from voices.assemble import GROUPS, Listing, SitePlan
 from voices.contract import REGIONS
+from voices.links import resolve_links
+from voices.urls import listing_url, source_uri
+
+GROUP_TITLES = {"themes": "Themes", "regions": "Regions", "programmes": "Programmes",
+                "kinds": "Kinds of story", "years": "Timeline"}
+GROUP_SINGULAR = {"themes": "Theme", "regions": "Region", "programmes": "Programme", "kinds": "Kind", "years": "Year"}
+NOT_RECORDED = "*not yet recorded*"
+
+
+@dataclass
+class GeneratedPage:
+    """One page the build adds: its source path, Markdown, and what the adapter needs."""
+
+    src_uri: str
+    markdown: str
+    title: str  # plain text; the adapter escapes it for templates
+    kind: str  # story, draft, withdrawn, area, listing, index
+    source_path: str | None = None  # repository file to edit, for "edit this page"
+    story: Story | None = None
+    area: Area | None = None
+    stories: list[Story] = field(default_factory=list)  # what the page lists (sitemap dates)
 
 
 def display_date(value: str) -> str:
-    """``2019-06-14`` → ``14 June 2019``; ``2019-06`` → ``June 2019``; ``2019`` stays; no day is invented."""
-    import calendar
-
+    """``2019-06-14`` → ``14 June 2019``; ``2019-06`` → ``June 2019``; ``2019`` stays: no day is invented."""
     parts = value.split("-")
     if len(parts) == 1:
         return parts[0]
@@ -21,63 +48,324 @@ def display_date(value: str) -> str:
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
-def generated_pages(archive: Archive, include_drafts: bool = False) -> dict[str, str]:
-    """Every generated page as ``{source path: Markdown}``."""
-    pages: dict[str, str] = {}
-    visible = [story for story in archive.stories.values()
-               if story.meta.status == "published" or include_drafts and story.meta.status == "draft"]
-    for story in archive.stories.values():
-        if story.meta.status == "withdrawn":
-            pages[f"stories/{story.slug}.md"] = withdrawn_markdown(story, archive)
-        elif story in visible:
-            pages[f"stories/{story.slug}.md"] = story_markdown(story, archive)
+def text(value: str) -> str:
+    """Plain text made safe inside Markdown: HTML escaped, Markdown punctuation backslashed."""
+    return re.sub(r"([\\`*_\[\]()#!{}|])", r"\\\1", html.escape(value, quote=False))
+
+
+def link(from_src: str, to_src: str) -> str:
+    """A relative link between two page sources."""
+    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+
+def build_pages(archive: Archive, plan: SitePlan) -> list[GeneratedPage]:
+    """Every generated page of the site."""
+    pages: list[GeneratedPage] = []
+    shown = {story.slug for story in plan.stories}
+    aliases = {alias.strip("/").removeprefix("stories/"): story.slug
+               for story in archive.stories.values() for alias in story.meta.aliases
+               if alias.strip("/").startswith("stories/")}
+
+    def target(kind: str, slug: str) -> str | None:
+        if kind == "area":
+            return archive.areas[slug].page_source if slug in archive.areas else None
+        story = archive.stories.get(aliases.get(slug, slug))
+        if story is None or story.slug not in shown and story.meta.status != "withdrawn":
+            return None  # a draft, in a published build: the link goes nowhere rather than break
+        return story.page_source
+
+    for story in plan.stories:
+        pages.append(story_page(story, archive, plan, target))
+    for story in plan.withdrawn:
+        pages.append(withdrawn_page(story, archive))
     for area in archive.areas.values():
-        pages[f"areas/{area.slug}.md"] = area_markdown(area, [s for s in visible if area.slug in s.meta.areas])
-    pages["areas/index.md"] = areas_index_markdown(archive)
-    pages["staff/gaps.md"] = gaps_markdown(archive)
-    pages["stories/index.md"] = stories_index_markdown(visible)
+        pages.append(area_page(area, archive, plan, target))
+    pages.append(areas_index(archive, plan))
+    pages.append(stories_index(plan))
+    for group in GROUPS:
+        pages.append(group_index(group, plan))
+        for listing in plan.listings[group].values():
+            pages.extend(listing_pages(listing, archive, plan))
+    pages.append(gaps_page(archive))
     return pages
 
 
-def story_markdown(story: Story, archive: Archive) -> str:
+# --- stories --------------------------------------------------------------------------------
+
+def story_page(story: Story, archive: Archive, plan: SitePlan, target) -> GeneratedPage:
+    src = story.page_source
     meta = story.meta
-    areas = ", ".join(f"[{_area_name(archive, slug)}](../areas/{slug}.md)" for slug in meta.areas)
-    themes = ", ".join(archive.taxonomy.labels("themes").get(slug, slug) for slug in meta.themes)
-    draft = "!!! warning \"Draft\"\n    This story is a draft and is not published.\n\n" if meta.status == "draft" else ""
-    return (f"# {_escape(meta.title or '')}\n\n{draft}"
-            f"{display_date(meta.date)} · {areas} · {themes}\n\n"
-            f"**{_escape(meta.summary or '')}**\n\n{story.body}\n")
+    labels = archive.taxonomy.labels
+    out = [f"# {text(meta.title or '')}", ""]
+    if meta.status == "draft":
+        out += ['<p class="voices-draft-banner" role="note"><strong>Draft</strong>: a preview only. '
+                "This story is not published and never appears in a published build.</p>", ""]
+    byline = [f'<time datetime="{meta.date}">{display_date(meta.date)}</time>',
+              f"[{text(labels('kinds').get(meta.kind, meta.kind))}]({link(src, source_uri(listing_url('kinds', meta.kind)))})"]
+    if meta.authors:
+        byline.append("By " + _and([text(name) for name in meta.authors]))
+    out += ['<div class="voices-byline" markdown>', "", " · ".join(byline), "", "</div>", ""]
+    out += ['<div class="voices-facts" markdown>', "",
+            "- **" + ("Areas" if len(meta.areas) > 1 else "Area") + ":** "
+            + ", ".join(f"[{text(archive.areas[a].meta.name)}]({link(src, archive.areas[a].page_source)})"
+                        for a in meta.areas),
+            "- **" + ("Themes" if len(meta.themes) > 1 else "Theme") + ":** "
+            + ", ".join(f"[{text(labels('themes')[t])}]({link(src, source_uri(listing_url('themes', t)))})" for t in meta.themes),
+            f"- **Programme:** [{text(labels('programmes')[meta.programme])}]"
+            f"({link(src, source_uri(listing_url('programmes', meta.programme)))})",
+            "", "</div>", ""]
+    if meta.image is not None:
+        credit = f"<figcaption>{html.escape(meta.image.credit)}</figcaption>" if meta.image.credit else ""
+        out += ['<figure class="voices-hero" markdown>', "",
+                f"![{text(meta.image.alt)}]({link(src, story_file(story, meta.image.src))})", "", credit,
+                "</figure>", ""]
+    out += [f'<p class="voices-summary">{html.escape(meta.summary or "")}</p>', ""]
+    out += [resolve_links(story.body, src, target).strip(), ""]
+    out += _media(story)
+    if meta.attachments:
+        out += ["## Documents", ""]
+        out += [f"- [{text(a.title)}]({link(src, story_file(story, a.src))})" for a in meta.attachments] + [""]
+    if meta.people and not (meta.consent and meta.consent.minors):
+        out += ["## People in this story", "", _and([text(name) for name in meta.people]) + ".", ""]
+    out += _story_footer(story, archive, src)
+    out += _more(story, archive, plan, src)
+    return GeneratedPage(src, "\n".join(out) + "\n", meta.title or "",
+                         "draft" if meta.status == "draft" else "story", story.path, story=story)
 
 
-def withdrawn_markdown(story: Story, archive: Archive) -> str:
+def _media(story: Story) -> list[str]:
+    out: list[str] = []
+    if not story.meta.media:
+        return out
+    out += ["## Listen and watch", ""]
+    for number, item in enumerate(story.meta.media, start=1):
+        label = item.title or f"Recording {number}"
+        out += [f"### {text(label)}", ""]
+        if item.src:
+            # Raw HTML is not rewritten by MkDocs: the page lives at stories/<slug>/, beside its files.
+            source = html.escape(item.src)
+            if item.type == "audio":
+                out += [f'<audio controls preload="none" src="{source}"></audio>', ""]
+            else:
+                track = (f'<track kind="captions" src="{html.escape(item.captions)}" srclang="en" label="English" default>'
+                         if item.captions else "")
+                out += [f'<video controls preload="none" src="{source}">{track}</video>', ""]
+        else:
+            what = "Listen to" if item.type == "audio" else "Watch"
+            out += [f"[{what} “{text(label)}” (opens on another site)]({item.url}){{ .voices-external }}", ""]
+        out += ['<details class="voices-transcript" markdown>', "<summary>Transcript</summary>", "",
+                _transcript(story, item.transcript), "", "</details>", ""]
+    return out
+
+
+def _transcript(story: Story, transcript: str) -> str:
+    value = transcript.strip()
+    if story.folder is not None and "\n" not in value and value.lower().endswith((".md", ".txt")):
+        content = (story.folder / value).read_text(encoding="utf-8")
+        return content if value.lower().endswith(".md") else text(content).replace("\n\n", "\n\n")
+    return text(value)
+
+
+def _story_footer(story: Story, archive: Archive, src: str) -> list[str]:
+    from voices.metadata import citation_text
+
+    settings = archive.settings
+    licence_id = story.meta.licence or settings.default_licence
+    licence = next(item for item in settings.licences if item.id == licence_id)
+    parts = [f"Published under [{text(licence.label)}]({licence.url})."]
+    if story.meta.source_url:
+        parts.append(f"First published at [{text(_host(story.meta.source_url))}]({story.meta.source_url}).")
+    return ['<div class="voices-licence" markdown>', "", " ".join(parts), "", "</div>", "",
+            "## Cite this story", "", '<div class="voices-cite" markdown>', "",
+            text(citation_text(story, archive)), "", "</div>", ""]
+
+
+def _more(story: Story, archive: Archive, plan: SitePlan, src: str) -> list[str]:
+    out: list[str] = []
+    older, newer = plan.neighbours.get(story.slug, (None, None))
+    if older or newer:
+        area = archive.areas[story.meta.areas[0]]
+        out += [f"## More from {text(area.meta.name)}", ""]
+        if older:
+            out.append(f"- Earlier: {_story_item(older, src)}")
+        if newer:
+            out.append(f"- Later: {_story_item(newer, src)}")
+        out.append("")
+    related = plan.related.get(story.slug, [])
+    if related:
+        out += ["## Related stories", ""] + [f"- {_story_item(other, src)}" for other in related] + [""]
+    return out
+
+
+def withdrawn_page(story: Story, archive: Archive) -> GeneratedPage:
+    """The notice left at a withdrawn story's address: nothing of the story but its title."""
+    src = story.page_source
     withdrawal = story.meta.withdrawn
-    title = "Story withdrawn" if withdrawal is None or withdrawal.erase_title else _escape(story.meta.title or "")
-    reason = archive.taxonomy.labels("withdrawal_reasons").get(withdrawal.reason, "") if withdrawal else ""
-    when = f" on {display_date(withdrawal.date)}" if withdrawal else ""
-    return f"# {title}\n\nThis story was withdrawn from the archive{when}. {reason}.\n\n[Back to the archive](../index.md)\n"
+    assert withdrawal is not None  # the validator guarantees it
+    title = "Story withdrawn" if withdrawal.erase_title or not story.meta.title else story.meta.title
+    reason = archive.taxonomy.labels("withdrawal_reasons")[withdrawal.reason]
+    out = [f"# {text(title)}", "",
+           f"This story was withdrawn from the archive on {display_date(withdrawal.date)}.", "",
+           f"**Reason:** {text(reason)}.", "",
+           f"[Browse the archive]({link(src, 'index.md')}) · "
+           f"[How stories are withdrawn]({link(src, 'policies/corrections-and-withdrawals.md')})", ""]
+    return GeneratedPage(src, "\n".join(out), title, "withdrawn")
 
 
-def area_markdown(area: Area, stories: list[Story]) -> str:
+# --- areas ----------------------------------------------------------------------------------
+
+def area_page(area: Area, archive: Archive, plan: SitePlan, target) -> GeneratedPage:
+    src = area.page_source
     meta = area.meta
-    facts = [f"**Local authority:** {meta.local_authority or 'not yet recorded'}",
-             f"**Region:** {REGIONS.get(meta.region or '', 'not yet recorded')}"]
-    listing = "\n".join(f"- [{_escape(s.meta.title or '')}](../stories/{s.slug}.md) ({display_date(s.meta.date)})"
-                        for s in sorted(stories, key=lambda s: s.meta.date, reverse=True))
-    return (f"# {_escape(meta.name)}\n\n" + "  \n".join(facts) + "\n\n" + (area.body or "") +
-            "\n\n## Stories\n\n" + (listing or "No stories yet.") + "\n")
+    labels = archive.taxonomy.labels("programmes")
+    region = (f"[{REGIONS[meta.region]}]({link(src, source_uri(listing_url('regions', meta.region)))})"
+              if meta.region else NOT_RECORDED)
+    facts = [f"- **Local authority:** {text(meta.local_authority) if meta.local_authority else NOT_RECORDED}",
+             f"- **Region:** {region}",
+             "- **Programmes:** " + ", ".join(
+                 f"[{text(labels[p])}]({link(src, source_uri(listing_url('programmes', p)))})" for p in meta.programmes)]
+    if meta.former_names:
+        facts.append("- **Also known as:** " + ", ".join(text(name) for name in meta.former_names))
+    if meta.started:
+        facts.append(f"- **Started:** {meta.started}")
+    if meta.website:
+        facts.append(f"- **Website:** [{text(_host(meta.website))}]({meta.website})")
+    out = [f"# {text(meta.name)}", "", '<div class="voices-facts" markdown>', "", *facts, "", "</div>", ""]
+    if meta.summary:
+        out += [f'<p class="voices-summary">{html.escape(meta.summary)}</p>', ""]
+    out += ["## Legacy", ""]
+    out += [resolve_links(area.body, src, target).strip() or "The story of this area's legacy has not yet been written.", ""]
+    if meta.legacy:
+        out += ["## Successor bodies", ""]
+        for body in meta.legacy:
+            name = f"[{text(body.name)}]({body.url})" if body.url else text(body.name)
+            details = ", ".join(text(x) for x in (body.kind, body.registration) if x)
+            out.append(f"- **{name}**" + (f" ({details})" if details else "")
+                       + (f": {text(body.description)}" if body.description else ""))
+        out.append("")
+    if meta.assets:
+        out += ["## Community assets", ""]
+        out += [f"- **{text(a.name)}**" + (f" ({text(a.kind)})" if a.kind else "")
+                + (f": {text(a.description)}" if a.description else "") for a in meta.assets] + [""]
+    stories = plan.by_area.get(area.slug, [])
+    out += [f"## Stories ({len(stories)})", ""]
+    if not stories:
+        out += ["No stories from this area are in the archive yet.", ""]
+    year = None
+    for story in stories:  # newest first, grouped by year so the list stays readable
+        if story.meta.date[:4] != year:
+            year = story.meta.date[:4]
+            out += ["", f"### {year}", ""]
+        out.append(f"- {_story_item(story, src, show_areas=False)}")
+    out.append("")
+    if meta.sources:
+        out += ["## Sources", ""]
+        for source in meta.sources:
+            cite = f"[{text(_host(source.url))}]({source.url})" if source.url else text(source.ref or "")
+            out.append(f"- {cite}" + (f": {text(source.note)}" if source.note else ""))
+        out.append("")
+    out += [f"[All areas]({link(src, 'areas/index.md')})" + (
+        f" · [Areas in {REGIONS[meta.region]}]({link(src, source_uri(listing_url('regions', meta.region)))})"
+        if meta.region else ""), ""]
+    return GeneratedPage(src, "\n".join(out), meta.name, "area", area.path, area=area, stories=stories)
 
 
-def areas_index_markdown(archive: Archive) -> str:
-    rows = "\n".join(f"- [{_escape(area.meta.name)}]({area.slug}.md)"
-                     for area in sorted(archive.areas.values(), key=lambda a: a.meta.name.lower()))
-    return f"# Areas\n\n{rows}\n"
+def areas_index(archive: Archive, plan: SitePlan) -> GeneratedPage:
+    src = "areas/index.md"
+    out = ["# Areas", "", f"The {len(archive.areas)} areas in the archive, A to Z. "
+           f"You can also browse [by region]({link(src, 'regions/index.md')}).", ""]
+    letter = None
+    for area in sorted(archive.areas.values(), key=lambda a: a.meta.name.lower()):
+        first = area.meta.name[:1].upper()
+        if first != letter:
+            letter = first
+            out += ["", f"## {text(letter)}", ""]
+        count = len(plan.by_area.get(area.slug, []))
+        out.append(f"- [{text(area.meta.name)}]({link(src, area.page_source)})"
+                   + (f" ({count} {'story' if count == 1 else 'stories'})" if count else ""))
+    return GeneratedPage(src, "\n".join(out) + "\n", "Areas", "index")
 
 
-def stories_index_markdown(stories: list[Story]) -> str:
-    rows = "\n".join(f"- [{_escape(s.meta.title or '')}]({s.slug}.md) ({display_date(s.meta.date)})"
-                     for s in sorted(stories, key=lambda s: s.meta.date, reverse=True))
-    return f"# Stories\n\n{rows or 'No stories yet.'}\n"
+# --- browse ---------------------------------------------------------------------------------
 
+def stories_index(plan: SitePlan) -> GeneratedPage:
+    src = "stories/index.md"
+    latest = plan.stories[:50]
+    out = ["# Stories", "", f"The archive holds {len(plan.stories)} stories. The latest are below; browse "
+           f"[by year]({link(src, 'years/index.md')}), [by theme]({link(src, 'themes/index.md')}), "
+           f"[by area]({link(src, 'areas/index.md')}) or [by kind]({link(src, 'kinds/index.md')}) to reach them all.", ""]
+    out += [f"- {_story_item(story, src)}" for story in latest] or ["No stories yet."]
+    return GeneratedPage(src, "\n".join(out) + "\n", "Stories", "index", stories=latest)
+
+
+def group_index(group: str, plan: SitePlan) -> GeneratedPage:
+    src = f"{group}/index.md"
+    out = [f"# {GROUP_TITLES[group]}", ""]
+    for listing in plan.listings[group].values():
+        count = len(listing.stories)
+        line = f"- [{text(listing.label)}]({link(src, source_uri(listing_url(group, listing.slug)))}) ({count} " \
+               f"{'story' if count == 1 else 'stories'})"
+        out.append(line + (f": {text(listing.description)}" if listing.description else ""))
+    if not plan.listings[group]:
+        out.append("No stories yet.")
+    return GeneratedPage(src, "\n".join(out) + "\n", GROUP_TITLES[group], "index")
+
+
+def listing_pages(listing: Listing, archive: Archive, plan: SitePlan) -> list[GeneratedPage]:
+    """A theme, region, programme, kind or year: its stories newest first, 50 to a page."""
+    chunks = listing.pages()
+    pages = []
+    for number, stories in enumerate(chunks, start=1):
+        src = source_uri(listing_url(listing.group, listing.slug, number))
+        title = f"{GROUP_SINGULAR[listing.group]}: {listing.label}"
+        out = [f"# {text(title)}", ""]
+        if listing.description and number == 1:
+            out += [text(listing.description), ""]
+        if listing.group == "regions" and number == 1:
+            areas = sorted((a for a in archive.areas.values() if a.meta.region == listing.slug),
+                           key=lambda a: a.meta.name.lower())
+            out += ["## Areas", ""]
+            out += [f"- [{text(a.meta.name)}]({link(src, a.page_source)})" for a in areas]
+            out += ["" if areas else "No areas are recorded in this region yet.", "", "## Stories", ""]
+        total = len(listing.stories)
+        if len(chunks) > 1:
+            first = (number - 1) * 50 + 1
+            out += [f"Stories {first}–{first + len(stories) - 1} of {total}, newest first.", ""]
+        out += [f"- {_story_item(story, src)}" for story in stories] or ["No stories yet."]
+        out += ["", _pager(listing, number, len(chunks), src), ""]
+        pages.append(GeneratedPage(src, "\n".join(out), title + (f" (page {number})" if number > 1 else ""),
+                                   "listing", stories=stories))
+    return pages
+
+
+def _pager(listing: Listing, number: int, count: int, src: str) -> str:
+    if count == 1:
+        return ""
+    parts = []
+    if number > 1:
+        parts.append(f"[Newer stories]({link(src, source_uri(listing_url(listing.group, listing.slug, number - 1)))})")
+    parts.append(f"Page {number} of {count}")
+    if number < count:
+        parts.append(f"[Older stories]({link(src, source_uri(listing_url(listing.group, listing.slug, number + 1)))})")
+    return '<nav class="voices-pager" aria-label="Pages" markdown>\n\n' + " · ".join(parts) + "\n\n</nav>"
+
+
+def home_sections(archive: Archive, plan: SitePlan, src: str = "index.md") -> str:
+    """Featured and latest stories and the ways in, appended to the hand-written home page."""
+    out = [""]
+    if plan.featured:
+        out += ["## Featured stories", ""] + [f"- {_story_item(s, src)}" for s in plan.featured[:6]] + [""]
+    out += ["## Latest stories", ""] + ([f"- {_story_item(s, src)}" for s in plan.stories[:10]] or ["No stories yet."])
+    out += ["", f"[All stories]({link(src, 'stories/index.md')})", "", "## Explore", "",
+            f"- [Areas A to Z]({link(src, 'areas/index.md')}) and [by region]({link(src, 'regions/index.md')})",
+            "- Themes: " + ", ".join(f"[{text(listing.label)}]({link(src, source_uri(listing_url('themes', slug)))})"
+                                     for slug, listing in plan.listings["themes"].items()),
+            f"- [Timeline of stories by year]({link(src, 'years/index.md')})",
+            f"- [Programmes]({link(src, 'programmes/index.md')}) and [kinds of story]({link(src, 'kinds/index.md')})", ""]
+    return "\n".join(out)
+
+
+# --- staff ----------------------------------------------------------------------------------
 
 # Facts an area page shows when known; the gaps page lists what each area still lacks.
 AREA_FACTS = {"local_authority": "local authority", "region": "region", "summary": "summary",
@@ -85,37 +373,52 @@ AREA_FACTS = {"local_authority": "local authority", "region": "region", "summary
               "legacy": "successor bodies", "assets": "community assets"}
 
 
-def gaps_markdown(archive: Archive) -> str:
+def gaps_page(archive: Archive) -> GeneratedPage:
     """A page for staff: which facts each area still lacks, and which contacts are unconfirmed."""
+    src = "staff/gaps.md"
     rows = []
-    missing_count = {field: 0 for field in AREA_FACTS}
+    missing_count = dict.fromkeys(AREA_FACTS, 0)
+    has_story = {slug for story in archive.stories.values() for slug in story.meta.areas}
     for area in sorted(archive.areas.values(), key=lambda a: a.meta.name.lower()):
-        missing = [label for field, label in AREA_FACTS.items() if not getattr(area.meta, field)]
-        for field in AREA_FACTS:
-            missing_count[field] += not getattr(area.meta, field)
-        story_gap = "" if any(area.slug in s.meta.areas for s in archive.stories.values()) else "no stories yet"
-        rows.append(f"| [{_escape(area.meta.name)}](../areas/{area.slug}.md) | `{area.path}` | "
-                    f"{', '.join(missing + ([story_gap] if story_gap else [])) or 'nothing'} |")
-    totals = "\n".join(f"- {label}: missing for {missing_count[field]} of {len(archive.areas)} areas"
-                        for field, label in AREA_FACTS.items())
+        missing = [label for name, label in AREA_FACTS.items() if not getattr(area.meta, name)]
+        for name in AREA_FACTS:
+            missing_count[name] += not getattr(area.meta, name)
+        if area.slug not in has_story:
+            missing.append("no stories yet")
+        rows.append(f"| [{text(area.meta.name)}]({link(src, area.page_source)}) | `{area.path}` | "
+                    f"{', '.join(missing) or 'nothing'} |")
+    totals = [f"- {label}: missing for {missing_count[name]} of {len(archive.areas)} areas"
+              for name, label in AREA_FACTS.items()]
     unconfirmed = [f"- `contacts.{key}` in `archive.yml`" for key, value in archive.settings.contacts.items()
                    if str(value).startswith("[")]
-    return ("# Facts still to record\n\n"
-            "For staff: what the archive does not yet know. Add a fact only with its source "
-            "(in the area's `sources`); never fill a gap by guessing.\n\n"
-            "## Contacts still to confirm\n\n" + ("\n".join(unconfirmed) or "All confirmed.") + "\n\n"
-            "## Area facts\n\n" + totals + "\n\n| Area | File | Not yet recorded |\n|---|---|---|\n"
-            + "\n".join(rows) + "\n")
+    out = ["# Facts still to record", "",
+           "For staff: what the archive does not yet know. Add a fact only with its source "
+           "(in the area's `sources`); never fill a gap by guessing.", "",
+           "## Contacts still to confirm", "", *(unconfirmed or ["All confirmed."]), "",
+           "## Area facts", "", *totals, "", "| Area | File | Not yet recorded |", "|---|---|---|", *rows, ""]
+    return GeneratedPage(src, "\n".join(out), "Facts still to record", "index")
 
 
-def _area_name(archive: Archive, slug: str) -> str:
-    area = archive.areas.get(slug)
-    return _escape(area.meta.name) if area else slug
+# --- helpers --------------------------------------------------------------------------------
+
+def _story_item(story: Story, from_src: str, show_areas: bool = True) -> str:
+    meta = story.meta
+    item = f"[{text(meta.title or '')}]({link(from_src, story.page_source)}) ({display_date(meta.date)})"
+    if meta.status == "draft":
+        item += " *draft*"
+    return item
 
 
-def _escape(text: str) -> str:
-    """Plain text into Markdown: characters Markdown would act on are escaped."""
-    out = text.replace("\\", "\\\\")
-    for char in "*_`[]<>#|":
-        out = out.replace(char, "\\" + char)
-    return out
+def story_file(story: Story, name: str) -> str:
+    """Where a file from a story's folder is published: beside the story's page."""
+    return f"stories/{story.slug}/{name}"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc.removeprefix("www.") or url

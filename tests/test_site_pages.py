@@ -1,0 +1,209 @@
+"""Build a tiny fixture site under a sub-path with the real hooks and read the HTML a reader gets."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from conftest import REPO
+from test_site_build import mkdocs_build
+
+SITE_URL = "https://example.org/voices-of-big-local/"
+BASE = urlsplit(SITE_URL).path
+
+
+def story(title: str, date: str, areas: str = "[par-bay]", themes: str = "[environment]", more: str = "",
+          body: str = "") -> str:
+    return (f"---\ntitle: {title}\ndate: {date}\nsummary: About {title}.\nareas: {areas}\n"
+            f"themes: {themes}\n{more}---\n\n{body or 'Body of ' + title + '.'}\n")
+
+
+def make_site(tiny) -> Path:
+    root = tiny.root
+    shutil.copytree(REPO / "hooks", root / "hooks")
+    shutil.copytree(REPO / "docs" / "overrides", root / "docs" / "overrides")
+    for page in ("policies/corrections-and-withdrawals.md",):
+        (root / "docs" / page).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / page).write_text("# Corrections\n", encoding="utf-8")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config[: config.index("\nnav:")] + "\n"  # the fixture has no hand-written nav pages
+    config = config.replace("extra_css:\n  - assets/voices.css\n", "").replace("  - voices\n", "")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    settings = (root / "archive.yml").read_text(encoding="utf-8")
+    (root / "archive.yml").write_text(re.sub(r"site_url: \S+", f"site_url: {SITE_URL}", settings), encoding="utf-8")
+    return root
+
+
+def build(tiny) -> tuple[Path, str]:
+    root = make_site(tiny)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr
+    return root / "site", result.stderr
+
+
+@pytest.fixture
+def site(tiny) -> Path:
+    tiny.area("ramsey", "---\nname: Ramsey\nregion: east-of-england\nlocal_authority: Huntingdonshire\n---\n\n"
+                        "The town's legacy. See [the bus story](story:buses).\n")
+    tiny.story("garden", story("The garden opens", "2019-06-14", more="authors: [Jo Example]\n",
+                               body="## Spring\n\nPlanting began. Read [about buses](story:buses)."))
+    tiny.story("buses", story("Buses for Ramsey", "2018", areas="[ramsey, par-bay]", themes="[spaces-and-services]",
+                              more="kind: report\naliases: [/stories/old-buses/, /news/buses.html]\n"))
+    tiny.story("secret", story("Secret plans", "2020", more="status: draft\n", body="Draftword unpublished."))
+    tiny.story("gone", "---\ntitle: Gone story\ndate: 2017\nareas: [par-bay]\nthemes: [skills]\n"
+                       "status: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: at-request-of-contributor\n---\n")
+    tiny.story("erased", "---\ndate: 2016\nareas: [par-bay]\nthemes: [skills]\nstatus: withdrawn\n"
+                         "withdrawn:\n  date: 2026-02-01\n  reason: safeguarding\n  erase_title: true\n---\n")
+    site, _ = build(tiny)
+    return site
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_story_page_shows_everything_a_reader_needs(site):
+    page = read(site, "stories/garden")
+    assert "<h1" in page and "The garden opens" in page
+    assert "14 June 2019" in page and "By Jo Example" in page
+    assert 'href="../../areas/par-bay/"' in page and 'href="../../themes/environment/"' in page
+    assert "About The garden opens." in page and "Planting began." in page
+    assert "Cite this story" in page and f"{SITE_URL}stories/garden/" in page and "[date]" in page
+    assert "Creative Commons Attribution 4.0" in page
+    assert 'href="../buses/"' in page  # story: link resolved
+    assert "Related stories" in page
+
+
+def test_story_metadata_for_search_engines_and_reference_managers(site):
+    page = read(site, "stories/garden")
+    assert '<html lang="en-GB"' in page
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["@type"] == "Article" and data["headline"] == "The garden opens"
+    assert '<meta name="citation_title" content="The garden opens">' in page
+    assert '<meta name="citation_publication_date" content="2019/06/14">' in page
+    assert 'property="og:title"' in page
+    assert "/edit/main/stories/garden.md" in page  # edit this page
+
+
+def test_story_appears_on_every_listing(site):
+    for url in ("areas/par-bay", "areas/ramsey", "themes/spaces-and-services", "regions/east-of-england",
+                "regions/south-west", "years/2018", "kinds/report", "programmes/big-local", "stories"):
+        assert "Buses for Ramsey" in read(site, url), url
+    assert "Buses for Ramsey" not in read(site, "kinds/story")
+
+
+def test_area_page(site):
+    page = read(site, "areas/ramsey")
+    assert "Huntingdonshire" in page and "East of England" in page and "The town&rsquo;s legacy" in page \
+        or "The town's legacy" in page
+    assert 'href="../../stories/buses/"' in page
+    assert "not yet recorded" in read(site, "areas/par-bay")  # par-bay has no local authority
+
+
+def test_withdrawn_story_leaves_only_a_notice(site):
+    page = read(site, "stories/gone")
+    assert "Gone story" in page and "5 January 2026" in page and "at the request of a contributor" in page
+    assert '<meta name="robots" content="noindex">' in page
+    erased = read(site, "stories/erased")
+    assert "Story withdrawn" in erased and "safeguarding" in erased
+    for file in site.rglob("*"):
+        if file.is_file() and file.suffix in (".html", ".xml", ".json", ".txt") and "stories/gone" not in str(file):
+            assert "Gone story" not in file.read_text(encoding="utf-8", errors="ignore"), file
+    assert "stories/gone/" not in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_draft_is_absent_from_a_build(site):
+    assert not (site / "stories" / "secret").exists()
+    for file in site.rglob("*.html"):
+        assert "Draftword" not in file.read_text(encoding="utf-8") and "Secret plans" not in file.read_text(encoding="utf-8")
+
+
+def test_aliases_redirect(site):
+    for old, relative in (("stories/old-buses/index.html", "../buses/"), ("news/buses.html", "../stories/buses/")):
+        page = (site / old).read_text(encoding="utf-8")
+        assert f'<meta http-equiv="refresh" content="0; url={relative}">' in page
+        assert f'<link rel="canonical" href="{SITE_URL}stories/buses/">' in page
+
+
+def test_sitemap_has_published_pages_with_real_dates(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{SITE_URL}stories/garden/</loc>" in sitemap
+    assert re.search(r"stories/garden/</loc>\s*<lastmod>\d{4}-\d{2}-\d{2}</lastmod>", sitemap)
+
+
+def test_404_page(site):
+    page = (site / "404.html").read_text(encoding="utf-8")
+    assert "Page not found" in page and f'href="{BASE}areas/"' in page
+    assert '<html lang="en-GB"' in page
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.urls.append(value)
+
+
+def test_every_internal_link_resolves_under_the_sub_path(site):
+    checked = 0
+    for file in site.rglob("*.html"):
+        rel = file.relative_to(site).as_posix()
+        if rel == "404.html":
+            continue
+        page_url = "https://example.org" + BASE + rel.removesuffix("index.html")
+        parser = _Links()
+        parser.feed(file.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            absolute = urlsplit(urljoin(page_url, url))
+            if absolute.scheme not in ("http", "https") or absolute.netloc != "example.org":
+                continue
+            assert absolute.path.startswith(BASE), f"{rel}: {url} leaves the site's sub-path"
+            target = site / unquote(absolute.path[len(BASE):])
+            if absolute.path.endswith("/"):
+                target = target / "index.html"
+            assert target.exists(), f"{rel}: {url} → {target} does not exist"
+            checked += 1
+    assert checked > 100
+
+
+def test_build_reports_what_it_published(tiny):
+    tiny.story("one", story("One", "2019"))
+    _, log = build(tiny)
+    assert "Published 1 stories" in log and "2 areas" in log and "load and validate" in log
+
+
+def test_unsafe_body_fails_the_build_with_file_and_line(tiny):
+    tiny.story("bad", story("Bad", "2019", body="Hello\n\n<script>alert(1)</script>\n"))
+    root = make_site(tiny)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode != 0
+    assert "stories/bad.md:11: body: the HTML tag <script> is not allowed" in result.stderr
+
+
+def test_link_to_a_missing_story_fails_the_build(tiny):
+    tiny.story("a", story("A", "2019", body="See [b](story:missing)."))
+    root = make_site(tiny)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert "stories/a.md:9: body: links to story:missing, which does not exist" in result.stderr
+
+
+def test_published_address_cannot_disappear(tiny):
+    tiny.story("one", story("One", "2019"))
+    tiny.story("two", story("Two", "2019"))
+    root = make_site(tiny)
+    assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
+    assert "/stories/two/" in (root / "urls.txt").read_text(encoding="utf-8")
+    (root / "stories" / "two.md").unlink()
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode != 0
+    assert "/stories/two/ was published before and would now disappear" in result.stderr

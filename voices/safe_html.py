@@ -1,0 +1,635 @@
+"""Raw HTML in story and area bodies: a short safe list, and for the rest a problem with a fix.
+
+Markdown passes raw HTML through untouched, so a pasted YouTube embed, a ``<script>`` or an
+``onclick=`` would reach the published page. ``body_problems`` reports each one, with its line
+and what to write instead; nothing is dropped silently. ``sanitize`` is the second line of
+defence: the build runs rendered story HTML through it, so whatever the checks miss still never
+reaches a reader.
+
+Code is not checked, since staff may show ``<script>`` as an example: fenced and indented code
+blocks, code spans and HTML comments are blanked out first (same length and newlines, so line
+numbers stay right), following the rules of Python-Markdown and SuperFences. Where the body
+could be read two ways, only text that every reading hides is blanked: a doubtful case is
+reported, never skipped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from html.parser import HTMLParser
+
+import nh3
+
+from voices.problems import Problem
+
+FIELD = "body"
+
+# --- What raw HTML may contain --------------------------------------------------------------
+
+ALLOWED_TAGS = frozenset({
+    "abbr", "b", "br", "cite", "code", "del", "details", "summary", "em", "figure", "figcaption",
+    "i", "ins", "kbd", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "u", "time",
+    "div", "p", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "hr",
+    "table", "thead", "tbody", "tr", "th", "td", "caption", "pre", "h2", "h3", "h4", "h5", "h6",
+})
+# ``markdown`` is md_in_html's switch; it never reaches the page.
+_ANY_TAG_ATTRIBUTES = frozenset({"title", "lang", "dir", "markdown"})
+_TAG_ATTRIBUTES = {
+    "time": {"datetime"}, "del": {"datetime", "cite"}, "ins": {"datetime", "cite"},
+    "q": {"cite"}, "blockquote": {"cite"}, "details": {"open"},
+    "th": {"colspan", "rowspan", "scope"}, "td": {"colspan", "rowspan", "scope"},
+}
+_MARKDOWN_SWITCH = frozenset({"1", "block", "span"})
+
+_EMBED_HINT = ("the archive never embeds other sites: link to the video, or add it under media: "
+               "with url: and its transcript")
+_TAG_HINTS = {
+    "script": "scripts never run on the archive; remove it",
+    **dict.fromkeys(("iframe", "embed", "object", "frame", "frameset", "applet", "portal"),
+                    _EMBED_HINT),
+    "img": "use Markdown: ![what the picture shows](photo.jpg)",
+    **dict.fromkeys(("audio", "video", "source", "track"), "list it under media: in the front matter"),
+    **dict.fromkeys(("form", "input", "button", "select", "textarea", "option", "label", "fieldset"),
+                    "the archive has no forms: link to the form instead, "
+                    "e.g. [Fill in the form](https://...)"),
+    **dict.fromkeys(("style", "link"), "formatting is done by the site's theme; remove it"),
+    **dict.fromkeys(("meta", "base"), "page details come from the front matter; remove it"),
+    **dict.fromkeys(("svg", "math"), "SVG and MathML can carry scripts: save it as a picture "
+                                     "(PNG or JPEG) and use ![what it shows](picture.png)"),
+    "a": "write the link in Markdown: [text](https://...)",
+    "h1": "the title is the page's only top-level heading; start a heading with ## instead",
+}
+
+# Link targets: the web, email, phone, and the archive's own story:<slug> and area:<slug>.
+# Relative paths and #anchors have no scheme at all.
+_LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel", "story", "area"})
+_SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "livescript"})
+_LINK_HINT = ("a link may go to a web page (https://...), an email address (mailto:), a phone "
+              "number (tel:), a story (story:its-file-name) or an area (area:its-file-name)")
+
+# What an attribute list ({: ... }) may add besides #id and .class.
+_ATTR_LIST_KEYS = frozenset({"id", "class", "title", "lang", "dir", "alt", "width", "height",
+                             "loading"})
+_ATTR_LIST_HINT = "remove the {: ... } part; the theme does the formatting"
+
+
+def body_problems(body: str, path: str, first_line: int) -> list[Problem]:
+    """Every raw HTML tag, attribute or link in a Markdown body that the archive does not allow.
+
+    ``first_line`` is the file line the body starts on (``ParsedFile.body_line``).
+    """
+    text = mask_code(body)
+    starts = _line_starts(text)
+    found: list[Problem] = []
+
+    def report(offset: int, message: str, hint: str) -> None:
+        line = first_line + bisect.bisect_right(starts, offset) - 1
+        found.append(Problem(path, line, FIELD, message, hint))
+
+    _check_links(text, report)
+    _check_attribute_lists(text, report)
+    _TagChecker(text, starts, report).run()
+    # The same mistake can be seen twice (an autolink inside a link's <...>): say it once.
+    return sorted(dict.fromkeys(found), key=lambda problem: problem.line)
+
+
+# --- Checks ---------------------------------------------------------------------------------
+
+_INLINE_TARGET = re.compile(r"\]\(((?:[^)\n]|\n(?![ \t]*\n))*)")  # [text](target: to ) or blank line
+# [id]: target, at the start of a line, of a list item or quote, or right after raw HTML.
+_REFERENCE_TARGET = re.compile(r"(?:^|>)(?:[ \t>]|[*+-][ \t]|\d+\.[ \t]|:[ \t])*"
+                               r"\[[^\[\]\n]*\]:[ \t]*\n?[ \t]*(\S+)", re.MULTILINE)
+_ANGLE_TARGET = re.compile(r"<([^<>\s]+)>")  # <https://...>, <name@example.org>, <javascript:...>
+
+
+def _check_links(text: str, report) -> None:
+    for match in [*_INLINE_TARGET.finditer(text), *_REFERENCE_TARGET.finditer(text)]:
+        if problem := _link_problem(match.group(1)):
+            report(match.start(1), *problem)
+    for match in _ANGLE_TARGET.finditer(text):
+        if problem := _link_problem(match.group(1)):
+            report(match.start(1), *problem)
+
+
+def _link_problem(target: str) -> tuple[str, str] | None:
+    scheme = url_scheme(target)
+    if scheme is None or scheme in _LINK_SCHEMES:
+        return None
+    address = f"a link or picture address starts with {scheme}:"
+    if scheme in _SCRIPT_SCHEMES:
+        return f"{address}, which runs a script", _LINK_HINT
+    if scheme == "data":
+        return (f"{address}, which hides a file inside the page",
+                "put the file beside the story and use its name, e.g. ![what it shows](photo.jpg)")
+    return f"{address}, which the archive does not allow", _LINK_HINT
+
+
+def url_scheme(target: str) -> str | None:
+    """The scheme a browser would find in a link target (lower case), or None for a relative one.
+
+    Sees through what browsers see through: character references (``java&#115;cript:``), tabs
+    and newlines anywhere, spaces and control characters around; and Markdown's backslash
+    escapes. The brackets of ``<target>`` are dropped too.
+    """
+    text = target
+    for _ in range(3):  # &amp;#115; is still text after one round, but be generous
+        text = html.unescape(text)
+    text = re.sub(r"[\t\n\r]", "", text).strip(_CONTROLS_AND_SPACE)
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text.removeprefix("<"))
+    match = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", text)
+    return match.group(1).lower() if match else None
+
+
+_CONTROLS_AND_SPACE = "".join(map(chr, range(0x21)))
+
+# attr_list's own reading: from "{" (or "{:") to the last "}" on the line, then key=value words.
+_ATTR_LIST = re.compile(r"\{:?([^\n]*)\}")
+_ATTR_PAIR = re.compile(r"""([^ =}]+)=(".*?"|'.*?'|[^ =}]+)""")
+
+
+def _check_attribute_lists(text: str, report) -> None:
+    for match in _ATTR_LIST.finditer(text):
+        for pair in _ATTR_PAIR.finditer(match.group(1)):
+            key = pair.group(1).lstrip("{:").lower()
+            if key in _ATTR_LIST_KEYS:
+                continue
+            if key.startswith("on"):
+                message = f"an attribute list adds an event handler ({key}=)"
+            else:
+                message = f"an attribute list adds {key}=, which is not allowed"
+            report(match.start(1) + pair.start(), message, _ATTR_LIST_HINT)
+
+
+class _TagChecker(HTMLParser):
+    """Reports each start tag that is not on the safe list, and each attribute that is not."""
+
+    def __init__(self, text: str, starts: list[int], report) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text, self.starts, self.report = text, starts, report
+        self.tags: list[tuple[int, int]] = []  # (start, end) of each tag the parser read
+
+    def set_cdata_mode(self, *args, **kwargs) -> None:
+        """Keep reading tags inside <script> and <style>: an unclosed one must not hide the
+        rest of the body, and whatever a pasted embed carries is worth reporting too."""
+
+    def run(self) -> None:
+        # Autolinks were checked as links; <!, <? and </ without a name are declarations and
+        # bogus comments the parser would hide text in, while Markdown may print them as text.
+        text = _ANGLE_TARGET.sub(lambda m: _blank(m.group()) if _is_autolink(m.group(1))
+                                 else m.group(), self.text)
+        text = re.sub(r"<(?=[!?]|/[^a-zA-Z])", " ", text)
+        self.feed(text)
+        self.close()
+        # A tag the parser could not finish (an unclosed quote) comes back as text, yet a
+        # browser may still read it as a tag. Without a ">" or a quoted value after it, as in
+        # "a<b", Markdown prints it as text.
+        tag_starts = [start for start, _ in self.tags]
+        for match in re.finditer(r"""<([a-zA-Z][^\s/>]*)(?=[^<]*?(?:>|=\s*["']))""", text):
+            before = bisect.bisect_right(tag_starts, match.start()) - 1
+            if before >= 0 and match.start() < self.tags[before][1]:
+                continue  # part of a tag that was read, e.g. inside title="<b>"
+            tag = match.group(1).lower()
+            if tag in ALLOWED_TAGS:
+                self.report(match.start(), f"the <{tag}> tag is never finished",
+                            "check that every quote in it is closed and that it ends with >")
+            else:
+                self.report(match.start(), *_tag_problem(tag, []))
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        offset = self._offset()
+        raw = self.get_starttag_text() or ""
+        self.tags.append((offset, offset + len(raw)))
+        if tag not in ALLOWED_TAGS:
+            self.report(offset, *_tag_problem(tag, attrs))
+            return
+        for name, value in attrs:
+            if problem := _attribute_problem(tag, name, value or ""):
+                self.report(offset, *problem)
+        if re.search(r"""=\s*(?:"[^"]*[<>][^"]*"|'[^']*[<>][^']*')""", raw):
+            # Markdown ends an inline tag at the first >, so the page would differ from this.
+            self.report(offset, f"<{tag}> has a < or > inside an attribute value",
+                        "write &lt; or &gt; instead")
+
+
+def _is_autolink(target: str) -> bool:
+    return url_scheme(target) is not None or "@" in target
+
+
+def _tag_problem(tag: str, attrs: list[tuple[str, str | None]]) -> tuple[str, str]:
+    message = f"the HTML tag <{tag}> is not allowed"
+    hint = _TAG_HINTS.get(tag)
+    if hint is None:
+        return message, ("write it in Markdown instead, or use one of the simple tags the guide "
+                         f"lists, such as <em>, <abbr> or <table>; to show the text <{tag}> "
+                         f"itself, put it in backticks: `<{tag}>`")
+    if hint is _EMBED_HINT:
+        for name, value in attrs:
+            host = re.match(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//([^/?#\s:@]+)", value or "")
+            if name in ("src", "data") and host:
+                message += f": it would show {host.group(1)} inside the page"
+                break
+    return message, hint
+
+
+def _attribute_problem(tag: str, name: str, value: str) -> tuple[str, str] | None:
+    allowed = _ANY_TAG_ATTRIBUTES | _TAG_ATTRIBUTES.get(tag, set())
+    if name in allowed:
+        if name == "markdown" and value not in _MARKDOWN_SWITCH:
+            return (f'<{tag}> has markdown="{value}"',
+                    'write markdown="1" to use Markdown inside it, or remove markdown=')
+        if name == "cite":
+            return _link_problem(value)
+        return None
+    if name.startswith("on"):
+        return f"<{tag}> has an event handler ({name}=)", f"remove {name}=...; pages have no scripts"
+    if name in ("style", "class"):
+        return (f"<{tag}> has {name}=",
+                f"remove {name}=...; formatting is done by the site's theme")
+    if name == "id":
+        return (f"<{tag}> has id=", "remove id=...; formatting is done by the site's theme, and "
+                                    "headings get their own ids")
+    listed = ", ".join(f"{attribute}=" for attribute in sorted(allowed - {"markdown"}))
+    return (f"<{tag}> has {name}=, which is not allowed",
+            f"remove {name}=...; <{tag}> may only have {listed}")
+
+
+# --- What Markdown shows as code ------------------------------------------------------------
+
+def mask_code(body: str) -> str:
+    """The body with code and HTML comments blanked out: same length, same line breaks.
+
+    Fenced code (SuperFences), indented code blocks and code spans (Python-Markdown) are what
+    a reader sees as code; comments are never shown.
+    """
+    lines = body.split("\n")
+    for index in _fenced_code_lines(lines):
+        lines[index] = _blank(lines[index])
+    raw = _raw_html_lines("\n".join(lines))
+    for index in _indented_code_lines(lines, raw):
+        lines[index] = _blank(lines[index])
+    text = "\n".join(lines)
+    # Which backtick closes a code span depends on where Markdown's paragraphs end and on
+    # which lines are raw HTML; whether "<!-- ` -->" is a comment or holds the start of a code
+    # span depends on which comes first. Read it each way and blank only what every reading
+    # hides, so whatever may show on the page is checked.
+    readings = []
+    for raw_lines in (raw, set()):
+        for by_line in (False, True):
+            code_first = _blank_spans(text, _code_spans(text, raw_lines, by_line))
+            readings.append(_blank_spans(code_first, _comments(code_first, by_line)))
+            comments_first = _blank_spans(text, _comments(text, by_line))
+            readings.append(_blank_spans(comments_first,
+                                         _code_spans(comments_first, raw_lines, by_line)))
+    return "".join(c if c in kept else " " for c, *kept in zip(text, *readings))
+
+
+# SuperFences (a preprocessor: it runs before anything else): an opening fence may follow any
+# run of spaces, tabs and ">"; its header must be a language, {attributes} or known options,
+# or it is no fence at all. The closing fence is the same fence at the same indentation.
+_FENCE_OPEN = re.compile(r"""
+    (?P<prefix>[> \t]*)(?P<fence>`{3,}|~{3,})
+    (?:[ \t]*\.?[\w#.+-]+(?=[\t ]|$))?                                   # ```python
+    (?:[ \t]*\{[^\n]*\}                                                  # ```{.python}
+      |(?P<options>(?:[ \t]*[a-z_]+=(?:"[^"]*"|'[^']*')(?=[\t ]|$))+)    # ```py title="x"
+    )?[ \t]*$""", re.VERBOSE)
+_FENCE_OPTION = re.compile(r"""([a-z_]+)=(?:"([^"]*)"|'([^']*)')""")
+
+
+def _known_fence_option(key: str, double_quoted: str, single_quoted: str) -> bool:
+    """An option SuperFences (with highlighting) accepts; any other makes the line no fence."""
+    value = double_quoted or single_quoted
+    if key in ("title", "title_mode"):
+        return True
+    if key == "hl_lines":
+        return re.fullmatch(r"\d+(?:-\d+)?(?:[ \t]+\d+(?:-\d+)?)*", value) is not None
+    return key == "linenums" and re.match(r"\d", value) is not None
+
+
+def _fenced_code_lines(lines: list[str]) -> set[int]:
+    code: set[int] = set()
+    fence = None  # (width of the prefix, its ">" count, the fence, the line it opened on)
+    for index, line in enumerate(lines):
+        if fence is None:
+            match = _FENCE_OPEN.match(line)
+            options = _FENCE_OPTION.findall(match["options"] or "") if match else []
+            if match and all(_known_fence_option(*option) for option in options):
+                prefix = match["prefix"]
+                fence = (_width(prefix), prefix.count(">"), match["fence"], index)
+            continue
+        width, quotes, mark, opened = fence
+        prefix = _prefix(line, width)
+        content = line[len(prefix):]
+        if prefix.count(">") > quotes:
+            fence = None  # a deeper quote: SuperFences gives up on the block
+        elif not (content if quotes else line).strip():
+            continue  # blank lines belong to the block
+        elif prefix.count(">") != quotes or _width(prefix) != width:
+            fence = None  # not indented enough: not a fence after all
+        elif re.fullmatch(re.escape(mark) + r"[ \t]*", content):
+            code.update(range(opened + 1, index))
+            fence = None
+    return code  # a fence never closed is not code
+
+
+def _prefix(line: str, width: int) -> str:
+    """The leading spaces, tabs and ">" of a line, up to ``width`` columns."""
+    end = column = 0
+    while end < len(line) and line[end] in "> \t" and column < width:
+        column += 4 - column % 4 if line[end] == "\t" else 1
+        end += 1
+    return line[:end]
+
+
+def _width(prefix: str) -> int:
+    return len(prefix.expandtabs(4))
+
+
+# Python-Markdown's block-level tags: at the start of a line they open a raw HTML block.
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "canvas", "center", "colgroup", "dd",
+    "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "group", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "iframe",
+    "legend", "li", "main", "map", "math", "menu", "nav", "noscript", "object", "ol", "option",
+    "output", "p", "pre", "progress", "script", "section", "style", "summary", "table", "tbody",
+    "td", "textarea", "tfoot", "th", "thead", "tr", "ul", "video",
+})
+
+
+class _RawBlocks(HTMLParser):
+    """The lines Python-Markdown passes through as raw HTML, where `backticks` are no code.
+
+    Its rule: a block-level tag at the start of a line (or right after the end of the last
+    raw block) opens a raw block, which lasts until that tag is closed, or to the end. With
+    md_in_html's markdown="1" the inside is Markdown again.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.lines = text.split("\n")
+        self.stack: list[str] = []
+        self.opened = 0
+        self.tail = -1  # the line the last raw block ended on
+        self.raw: set[int] = set()
+        self.feed(text)
+        self.close()
+        if self.stack:
+            self.raw.update(range(self.opened, len(self.lines)))
+
+    def _starts_block(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        line, column = self.getpos()
+        before = self.lines[line - 1][:column]
+        at_start = not before.strip() and _width(before) <= 3 or line - 1 == self.tail
+        markdown = any(name == "markdown" and value in _MARKDOWN_SWITCH for name, value in attrs)
+        return not self.stack and tag in _BLOCK_TAGS and at_start and not markdown
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "hr":  # Markdown never treats <hr> as an open element
+            self.handle_startendtag(tag, attrs)
+        elif self.stack:
+            self.stack.append(tag)
+        elif self._starts_block(tag, attrs):
+            self.stack.append(tag)
+            self.opened = self.getpos()[0] - 1
+
+    def set_cdata_mode(self, *args, **kwargs) -> None:
+        if self.stack:  # as Markdown: only inside a raw block does <script> hide what follows
+            super().set_cdata_mode(*args, **kwargs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._starts_block(tag, attrs):
+            self.tail = self.getpos()[0] - 1
+            self.raw.add(self.tail)
+
+    # A comment, declaration or processing instruction at the start of a line is raw too.
+    def handle_comment(self, data: str) -> None:
+        self._raw_construct(data)
+
+    def handle_decl(self, data: str) -> None:
+        self._raw_construct(data)
+
+    def handle_pi(self, data: str) -> None:
+        self._raw_construct(data)
+
+    def unknown_decl(self, data: str) -> None:
+        self._raw_construct(data)
+
+    def _raw_construct(self, data: str) -> None:
+        line, column = self.getpos()
+        before = self.lines[line - 1][:column]
+        if not self.stack and (not before.strip() and _width(before) <= 3 or line - 1 == self.tail):
+            self.tail = line - 1 + data.count("\n")
+            self.raw.update(range(line - 1, self.tail + 1))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+            if not self.stack:
+                self.tail = self.getpos()[0] - 1
+                self.raw.update(range(self.opened, self.tail + 1))
+
+
+def _raw_html_lines(text: str) -> set[int]:
+    return _RawBlocks(text).raw
+
+
+# Lines that open a list item, definition, admonition or details block: the indented lines
+# after them are the block's own text, not code.
+_CONTAINER = re.compile(r" {0,3}(?:[*+-][ \t]|\d+\.[ \t]|:[ \t]|!!!|\?\?\?)")
+
+
+def _indented_code_lines(lines: list[str], raw: set[int]) -> set[int]:
+    """Indented code blocks: four spaces (or a tab) after a blank line, outside containers."""
+    code: set[int] = set()
+    in_code, after_blank, in_container = False, True, False
+    for index, line in enumerate(lines):
+        if not line.strip():
+            after_blank = True
+            continue
+        if index in raw or line.lstrip().startswith("<"):
+            # Markdown puts a blank line after a raw block; what follows a tag on the same line
+            # may open a container ("<hr>!!! note"), so take indented lines after it as text.
+            in_code, after_blank, in_container = False, True, True
+            continue
+        if _width(line[:len(line) - len(line.lstrip(" \t"))]) >= 4:
+            in_code = in_code or (after_blank and not in_container)
+            if in_code:
+                code.add(index)
+        else:
+            in_code = False
+            if _CONTAINER.match(line):
+                in_container = True
+            elif after_blank:
+                in_container = False
+        after_blank = False
+    return code
+
+
+def _code_spans(text: str, raw: set[int], by_line: bool) -> list[tuple[int, int]]:
+    spans = []
+    for start, end in _paragraphs(text, raw, by_line):
+        spans += _code_spans_between(text, start, end)
+    return spans
+
+
+def _paragraphs(text: str, raw: set[int], by_line: bool) -> list[tuple[int, int]]:
+    """(start, end) of each run of Markdown lines between blank lines and raw HTML, or of
+    each such line by itself (the finest way Markdown may cut a paragraph into blocks)."""
+    runs: list[tuple[int, int]] = []
+    offset, joins = 0, False
+    for index, line in enumerate(text.split("\n")):
+        end = offset + len(line)
+        markdown = bool(line.strip()) and index not in raw
+        if markdown and joins:
+            runs[-1] = (runs[-1][0], end)
+        elif markdown:
+            runs.append((offset, end))
+        joins = markdown and not by_line
+        offset = end + 1
+    return runs
+
+
+_TICKS = re.compile(r"`+")
+
+
+def _code_spans_between(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Code spans as Python-Markdown 3.11 pairs backticks (BacktickInlineProcessor): a run
+    closes at the next run of the same length or, failing that, at the longest later run if
+    that is shorter; a backtick after an odd number of backslashes opens nothing."""
+    spans = []
+    runs = [match.span() for match in _TICKS.finditer(text, start, end)]
+    index = 0
+    while index < len(runs):
+        begin, open_end = runs[index]
+        slashes = begin
+        while slashes > start and text[slashes - 1] == "\\":
+            slashes -= 1
+        begin += (begin - slashes) % 2
+        ticks, later = open_end - begin, runs[index + 1:]
+        same = [n for n, (s, e) in enumerate(later) if e - s == ticks]
+        longest = max(range(len(later)), key=lambda n: (later[n][1] - later[n][0], -n), default=None)
+        if ticks and same:
+            close = same[0]
+        elif ticks and longest is not None and later[longest][1] - later[longest][0] < ticks:
+            close = longest
+        else:
+            index += 1
+            continue
+        spans.append((begin, later[close][1]))
+        index += close + 2
+    return spans
+
+
+# Comments end where a browser ends them: at the first "-->" or "--!>", or at once for "<!-->"
+# and "<!--->". One standing at the start of a line is a block and may span blank lines. One
+# inside a paragraph may not, nor hold "<!--", nor end in "\-->" (an escaped "-"): Markdown
+# would print it as text, and what it holds would show.
+_BLOCK_COMMENT = re.compile(r"<!--(?:-?>|.*?--!?>)", re.DOTALL)
+_INLINE_COMMENT = re.compile(r"<!--(?!-?>)(?:(?!<!--|-->|--!>|\n[ \t]*\n).)*(?<!\\)-->",
+                             re.DOTALL)
+
+
+def _comments(text: str, by_line: bool) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    starts = _line_starts(text)
+    position, no_close_after = 0, len(text)
+    while (start := text.find("<!--", position)) != -1:
+        line = bisect.bisect_right(starts, start) - 1
+        before = text[starts[line]:start]
+        block = not before.strip() and _width(before) <= 3
+        if block and start > no_close_after and not text.startswith(("<!-->", "<!--->"), start):
+            position = start + 1  # none closes after an earlier one failed to: don't search again
+            continue
+        match = (_BLOCK_COMMENT if block else _INLINE_COMMENT).match(text, start)
+        if match and by_line and not block and "\n" in match.group():
+            match = None  # the lines may be separate blocks (list items, say)
+        if match:
+            spans.append(match.span())
+            position = match.end()
+        else:
+            if block:
+                no_close_after = min(no_close_after, start)
+            position = start + 1
+    return spans
+
+
+# --- Small helpers --------------------------------------------------------------------------
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    parts, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue
+        parts += [text[last:start], _blank(text[start:end])]
+        last = end
+    return "".join(parts) + text[last:]
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [match.end() for match in re.finditer("\n", text)]
+
+
+# --- The second line of defence -------------------------------------------------------------
+
+_SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+
+def _url_list_filter(element: str, attribute: str, value: str) -> str | None:
+    """Ammonia checks href and src; check the other URL attributes kept here the same way."""
+    if attribute == "srcset":
+        urls = [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
+    elif attribute == "cite":
+        urls = [value]
+    else:
+        return value
+    safe = all(url_scheme(url) in (None, *_SAFE_URL_SCHEMES) for url in urls)
+    return value if safe else None
+
+
+_CLEANER = nh3.Cleaner(
+    tags={
+        # Python-Markdown and its extensions (tables, def_list, admonition, details, toc,
+        # superfences with highlighting), and the raw HTML staff may write.
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+        "del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
+        "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+        "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+        "thead", "time", "tr", "u", "ul",
+        # The archive's own generated blocks: pictures, media, sections.
+        "picture", "source", "audio", "video", "track", "nav", "section", "aside",
+    },
+    clean_content_tags={"script", "style"},
+    attributes={
+        "*": {"class", "id", "lang", "dir", "title", "aria-label", "aria-labelledby",
+              "aria-describedby", "role", "hidden"},
+        "a": {"href"},
+        "img": {"src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes"},
+        "source": {"src", "srcset", "type", "sizes", "media"},
+        "audio": {"src", "controls", "preload"},
+        "video": {"src", "controls", "preload", "width", "height", "poster"},
+        "track": {"kind", "src", "srclang", "label", "default"},
+        "time": {"datetime"}, "del": {"datetime", "cite"}, "ins": {"datetime", "cite"},
+        "q": {"cite"}, "blockquote": {"cite"}, "details": {"open"}, "ol": {"start"},
+        # Tables: align= is what the tables extension writes with use_align_attribute.
+        "th": {"colspan", "rowspan", "scope", "align"}, "td": {"colspan", "rowspan", "align"},
+    },
+    attribute_filter=_url_list_filter,
+    url_schemes=set(_SAFE_URL_SCHEMES),
+    link_rel=None,  # links are the archive's own or chosen by staff: leave rel alone
+    strip_comments=True,
+)
+
+
+def sanitize(html_text: str) -> str:
+    """Rendered story HTML with anything that is not on the allow-list removed."""
+    return _CLEANER.clean(html_text)

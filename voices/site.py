@@ -1,0 +1,181 @@
+"""One build of the site, as the generator adapter sees it: pages to add, files to copy,
+redirects to write, metadata for each page, and the checks that run around the build.
+
+The MkDocs hooks call this and nothing else; another generator could do the same.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voices.archive import Archive, Story, load_archive
+from voices.assemble import SitePlan, plan_site
+from voices.history import file_date, last_modified
+from voices.links import link_problems
+from voices.metadata import area_head, story_head, withdrawn_head
+from voices.pages import GeneratedPage, build_pages, home_sections, story_file
+from voices.permalinks import normalise, read_registry, registry_problems, write_registry
+from voices.problems import Problem
+from voices.urls import absolute_url, relative_url
+
+LANGUAGE = "en-GB"
+_BODY_FILE = re.compile(r"\]\(\s*<?([^)\s>#?:]+)")  # relative link or image targets in a body
+
+
+@dataclass
+class SiteBuild:
+    """Everything one build publishes; created by ``SiteBuild.load``."""
+
+    root: Path
+    archive: Archive
+    plan: SitePlan
+    pages: dict[str, GeneratedPage]
+    timings: dict[str, float] = field(default_factory=dict)
+    _dates: dict | None = None
+
+    @classmethod
+    def load(cls, root: Path, preview: bool = False) -> tuple[SiteBuild | None, list[Problem]]:
+        """Load, check and assemble; with problems, nothing is built. ``preview`` shows drafts."""
+        started = time.perf_counter()
+        archive, problems = load_archive(root)
+        if archive is not None:
+            problems = sorted(problems + body_problems(archive))
+        loaded = time.perf_counter()
+        if archive is None or problems:
+            return None, problems
+        plan = plan_site(archive, include_drafts=preview)
+        pages = {page.src_uri: page for page in build_pages(archive, plan)}
+        timings = {"load and validate": loaded - started, "assemble": time.perf_counter() - loaded}
+        return cls(root.resolve(), archive, plan, pages, timings), []
+
+    # --- what the generator adds -------------------------------------------------------------
+
+    def story_files(self) -> dict[str, Path]:
+        """Files from shown stories' folders that their pages use → where they are published."""
+        files: dict[str, Path] = {}
+        for story in self.plan.stories:
+            if story.folder is None:
+                continue
+            for name in _used_files(story):
+                source = story.folder / name
+                if source.is_file() and source.resolve().is_relative_to(story.folder.resolve()):
+                    files[story_file(story, name)] = source
+        return files
+
+    def redirect_files(self) -> dict[str, str]:
+        """A static page at each old address that sends readers on to the story's page."""
+        files = {}
+        for alias, target in self.plan.redirects.items():
+            path = alias if alias.endswith(".html") else alias.rstrip("/") + "/index.html"
+            here = alias if alias.endswith("/") or alias.endswith(".html") else alias + "/"
+            files[path] = redirect_html(relative_url(here, target), absolute_url(self.archive.settings.site_url, target))
+        return files
+
+    # --- per page ----------------------------------------------------------------------------
+
+    def page_meta(self, src_uri: str) -> dict[str, str]:
+        """Title (escaped for templates), head metadata and sitemap data for a generated page."""
+        page = self.pages[src_uri]
+        meta = {"title": html.escape(page.title), "voices_kind": page.kind}
+        if page.kind == "story":
+            story = page.story
+            image = story.meta.image
+            image_url = absolute_url(self.archive.settings.site_url, story_file(story, image.src)) if image else None
+            meta["voices_head"] = story_head(story, self.archive, image_url)
+        elif page.kind in ("withdrawn", "draft"):
+            meta["voices_head"] = withdrawn_head()
+        elif page.kind == "area":
+            meta["voices_head"] = area_head(page.area, self.archive)
+        lastmod = self.lastmod(page)
+        if lastmod:
+            meta["voices_lastmod"] = lastmod
+        return meta
+
+    def lastmod(self, page: GeneratedPage) -> str:
+        """The real last change behind a page: its source file, or the newest story it lists."""
+        if self._dates is None:
+            self._dates = last_modified(self.root)
+        paths = [page.source_path] if page.source_path else [s.path for s in page.stories]
+        dates = [d for d in (file_date(self.root, p, self._dates) for p in paths if p) if d]
+        return max(dates).isoformat() if dates else ""
+
+    def doc_lastmod(self, src_uri: str) -> str:
+        if self._dates is None:
+            self._dates = last_modified(self.root)
+        date = file_date(self.root, f"docs/{src_uri}", self._dates)
+        return date.isoformat() if date else ""
+
+    def edit_url(self, path: str | None) -> str | None:
+        """The repository's edit page for a source file (staff use it to suggest corrections)."""
+        if not path:
+            return None
+        settings = self.archive.settings
+        return f"{settings.repository_url.rstrip('/')}/edit/{settings.edit_branch}/{path}"
+
+    def home_markdown(self) -> str:
+        return home_sections(self.archive, self.plan)
+
+    # --- around the build --------------------------------------------------------------------
+
+    def published_paths(self, page_files: list[str]) -> set[str]:
+        """Every address this build serves: pages (``about/index.html``, generated or written)
+        and redirects, as site paths."""
+        return {normalise(path) for path in page_files} | {normalise(alias) for alias in self.plan.redirects}
+
+    def address_problems(self, published: set[str]) -> list[Problem]:
+        return registry_problems(read_registry(self.root), published)
+
+    def record_addresses(self, published: set[str]) -> bool:
+        return write_registry(self.root, published)
+
+    def summary(self, page_count: int) -> str:
+        shown = sum(1 for s in self.plan.stories if s.meta.status == "published")
+        drafts = len(self.plan.stories) - shown
+        phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.timings.items())
+        return (f"Published {shown} stories" + (f" (+{drafts} drafts, preview only)" if drafts else "")
+                + f", {len(self.plan.withdrawn)} withdrawal notices, {len(self.archive.areas)} areas, "
+                f"{page_count} pages, {len(self.plan.redirects)} redirects. Phases: {phases}.")
+
+
+def body_problems(archive: Archive) -> list[Problem]:
+    """Checks on story and area bodies: links to pages that do not exist, unsafe HTML."""
+    from voices.safe_html import body_problems as html_problems, mask_code
+
+    stories, areas = set(archive.stories), set(archive.areas)
+    aliases = {a.strip("/").removeprefix("stories/"): s.slug for s in archive.stories.values()
+               for a in s.meta.aliases if a.strip("/").startswith("stories/")}
+    problems: list[Problem] = []
+    for entry in [*archive.stories.values(), *archive.areas.values()]:
+        masked = mask_code(entry.body)
+        problems += link_problems(entry.body, entry.path, entry.body_line, stories, areas, aliases, masked)
+        problems += html_problems(entry.body, entry.path, entry.body_line)
+    return problems
+
+
+def _used_files(story: Story) -> list[str]:
+    meta = story.meta
+    names = [meta.image.src] if meta.image else []
+    for item in meta.media:
+        names += [n for n in (item.src, item.captions) if n]
+    names += [a.src for a in meta.attachments]
+    names += [m.group(1) for m in _BODY_FILE.finditer(story.body)
+              if not m.group(1).endswith(".md") and "/" not in m.group(1).strip("./")]
+    return list(dict.fromkeys(names))
+
+
+def redirect_html(relative: str, absolute: str) -> str:
+    """A redirect page that works on any static host: meta refresh, canonical link, plain link."""
+    rel, absolute = html.escape(relative, quote=True), html.escape(absolute, quote=True)
+    return (f'<!doctype html>\n<html lang="{LANGUAGE}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>Moved</title>\n<meta name=\"robots\" content=\"noindex\">\n"
+            f'<link rel="canonical" href="{absolute}">\n<meta http-equiv="refresh" content="0; url={rel}">\n'
+            f'</head>\n<body>\n<p>This page has moved to <a href="{rel}">{absolute}</a>.</p>\n</body>\n</html>\n')
+
+
+def set_html_lang(page_html: str) -> str:
+    """Material has no en-GB translation, so the page says ``lang="en"``: make it British English."""
+    return re.sub(r'<html lang="[^"]*"', f'<html lang="{LANGUAGE}"', page_html, count=1)
