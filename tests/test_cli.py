@@ -67,3 +67,11 @@ def test_console_script_runs_from_a_subfolder(tiny):
     assert result.returncode == 1
     assert result.stdout.startswith("stories/one.md:2: title:")
     assert "Traceback" not in result.stderr
+
+
+def test_check_reports_body_problems_too(tiny, capsys):
+    tiny.story("links", GOOD_STORY.replace("The story's text.", "See [x](story:nowhere).\n\n<iframe src=x></iframe>"))
+    assert main(["--root", str(tiny.root), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "stories/links.md:9: body: links to story:nowhere, which does not exist" in out
+    assert "stories/links.md:11: body:" in out and "iframe" in out

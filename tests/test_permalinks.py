@@ -139,6 +139,7 @@ def test_alias_inserted_before_the_closing_line_keeping_comments(tiny):
 
 def test_links_rewritten_in_stories_and_areas(tiny):
     tiny.story("old", GOOD_STORY)
+    tiny.story("older", GOOD_STORY)  # a slug that merely starts with the old one: left alone
     tiny.story("other", LINKING)
     tiny.area("ramsey", "---\nname: Ramsey\n---\n\nRead [this](story:old#part) and [that](<story:old>).\n")
     lines = rename_story(tiny.root, "old", "new")

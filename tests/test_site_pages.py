@@ -207,3 +207,51 @@ def test_published_address_cannot_disappear(tiny):
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode != 0
     assert "/stories/two/ was published before and would now disappear" in result.stderr
+
+
+def test_home_and_browse_indexes(site):
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Latest stories" in home and 'href="stories/garden/"' in home
+    regions = read(site, "regions")
+    assert "East of England" in regions and 'href="../areas/ramsey/"' in regions
+    assert "Region not yet recorded" not in regions  # both fixture areas have a region
+    assert "2019" in read(site, "years") and "The garden opens" in read(site, "years/2019")
+
+
+def test_site_at_a_domain_root_links_resolve(tiny):
+    tiny.story("one", story("One", "2019", body="See [two](story:two)."))
+    tiny.story("two", story("Two", "2018", areas="[ramsey]"))
+    root = make_site(tiny)
+    settings = (root / "archive.yml").read_text(encoding="utf-8")
+    (root / "archive.yml").write_text(settings.replace(SITE_URL, "https://voices.example.org/"), encoding="utf-8")
+    assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
+    page = read(root / "site", "stories/one")
+    assert 'href="../two/"' in page and "https://voices.example.org/stories/one/" in page
+
+
+def test_story_pages_stay_small(site):
+    for file in (site / "stories").glob("*/index.html"):
+        assert file.stat().st_size < 40_000, file
+
+
+def test_text_with_markup_characters_is_shown_not_run(tiny):
+    tiny.story("chips", "---\ntitle: \"Fish & chips *now* [offer]\"\ndate: 2019\nsummary: \"A <3 deal\"\n"
+                        "areas: [par-bay]\nthemes: [skills]\n---\n")
+    site, _ = build(tiny)
+    page = read(site, "stories/chips")
+    assert re.search(r"<h1[^>]*>Fish &amp; chips \*now\* \[offer\]<a", page)
+    assert "<title>Fish &amp; chips *now* [offer]" in page
+    assert "A &lt;3 deal" in page
+
+
+def test_preview_shows_drafts_with_a_banner(tiny):
+    from voices.site import SiteBuild
+
+    tiny.story("secret", story("Secret plans", "2020", more="status: draft\n"))
+    site, problems = SiteBuild.load(tiny.root, preview=True)
+    assert problems == []
+    page = site.pages["stories/secret.md"]
+    assert page.kind == "draft" and "voices-draft-banner" in page.markdown
+    assert site.page_meta("stories/secret.md")["voices_head"] == '<meta name="robots" content="noindex">'
+    published, _ = SiteBuild.load(tiny.root)
+    assert "stories/secret.md" not in published.pages

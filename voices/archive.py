@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, slugify
+from voices.links import link_problems
 from voices.problems import Problem, relative_path
 from voices.reading import FieldPath, parse_front_matter_file
+from voices.safe_html import body_problems, mask_code
 from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
 from voices.validate import check_area, check_story
@@ -179,7 +181,21 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
         return None, sorted(problems)
     archive = Archive(root, settings, taxonomy, areas, stories)
     problems += check_addresses(archive)
+    problems += check_bodies(archive)
     return archive, sorted(problems)
+
+
+def check_bodies(archive: Archive) -> list[Problem]:
+    """Story and area bodies: links to pages that do not exist, and unsafe HTML."""
+    stories, areas = set(archive.stories), set(archive.areas)
+    aliases = {alias.strip("/").removeprefix("stories/"): story.slug for story in archive.stories.values()
+               for alias in story.meta.aliases if alias.strip("/").startswith("stories/")}
+    problems: list[Problem] = []
+    for entry in [*archive.stories.values(), *archive.areas.values()]:
+        masked = mask_code(entry.body)  # examples inside code are not checked
+        problems += link_problems(entry.body, entry.path, entry.body_line, stories, areas, aliases, masked)
+        problems += body_problems(entry.body, entry.path, entry.body_line)
+    return problems
 
 
 def _context(settings: ArchiveSettings | None, taxonomy: Taxonomy | None,

@@ -83,7 +83,7 @@ def build_pages(archive: Archive, plan: SitePlan) -> list[GeneratedPage]:
     pages.append(areas_index(archive, plan))
     pages.append(stories_index(plan))
     for group in GROUPS:
-        pages.append(group_index(group, plan))
+        pages.append(regions_index(archive, plan) if group == "regions" else group_index(group, plan))
         for listing in plan.listings[group].values():
             pages.extend(listing_pages(listing, archive, plan))
     pages.append(gaps_page(archive))
@@ -309,6 +309,25 @@ def group_index(group: str, plan: SitePlan) -> GeneratedPage:
     if not plan.listings[group]:
         out.append("No stories yet.")
     return GeneratedPage(src, "\n".join(out) + "\n", GROUP_TITLES[group], "index")
+
+
+def regions_index(archive: Archive, plan: SitePlan) -> GeneratedPage:
+    """England's nine regions, each with its areas; then the areas whose region is not yet recorded."""
+    src = "regions/index.md"
+    out = ["# Regions", "", f"Areas by region. See also [all areas A to Z]({link(src, 'areas/index.md')}).", ""]
+    by_region: dict[str, list[Area]] = {}
+    for area in sorted(archive.areas.values(), key=lambda a: a.meta.name.lower()):
+        by_region.setdefault(area.meta.region or "", []).append(area)
+    for slug, listing in plan.listings["regions"].items():
+        count = len(listing.stories)
+        out += [f"## [{text(listing.label)}]({link(src, source_uri(listing_url('regions', slug)))})", "",
+                f"{count} {'story' if count == 1 else 'stories'}.", ""]
+        out += [f"- [{text(a.meta.name)}]({link(src, a.page_source)})" for a in by_region.get(slug, [])]
+        out += ["" if by_region.get(slug) else "No areas are recorded in this region yet.", ""]
+    if by_region.get(""):
+        out += ["## Region not yet recorded", ""]
+        out += [f"- [{text(a.meta.name)}]({link(src, a.page_source)})" for a in by_region[""]] + [""]
+    return GeneratedPage(src, "\n".join(out), "Regions", "index")
 
 
 def listing_pages(listing: Listing, archive: Archive, plan: SitePlan) -> list[GeneratedPage]:

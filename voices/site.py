@@ -15,7 +15,6 @@ from pathlib import Path
 from voices.archive import Archive, Story, load_archive
 from voices.assemble import SitePlan, plan_site
 from voices.history import file_date, last_modified
-from voices.links import link_problems
 from voices.metadata import area_head, story_head, withdrawn_head
 from voices.pages import GeneratedPage, build_pages, home_sections, story_file
 from voices.permalinks import normalise, read_registry, registry_problems, write_registry
@@ -42,8 +41,6 @@ class SiteBuild:
         """Load, check and assemble; with problems, nothing is built. ``preview`` shows drafts."""
         started = time.perf_counter()
         archive, problems = load_archive(root)
-        if archive is not None:
-            problems = sorted(problems + body_problems(archive))
         loaded = time.perf_counter()
         if archive is None or problems:
             return None, problems
@@ -139,21 +136,6 @@ class SiteBuild:
         return (f"Published {shown} stories" + (f" (+{drafts} drafts, preview only)" if drafts else "")
                 + f", {len(self.plan.withdrawn)} withdrawal notices, {len(self.archive.areas)} areas, "
                 f"{page_count} pages, {len(self.plan.redirects)} redirects. Phases: {phases}.")
-
-
-def body_problems(archive: Archive) -> list[Problem]:
-    """Checks on story and area bodies: links to pages that do not exist, unsafe HTML."""
-    from voices.safe_html import body_problems as html_problems, mask_code
-
-    stories, areas = set(archive.stories), set(archive.areas)
-    aliases = {a.strip("/").removeprefix("stories/"): s.slug for s in archive.stories.values()
-               for a in s.meta.aliases if a.strip("/").startswith("stories/")}
-    problems: list[Problem] = []
-    for entry in [*archive.stories.values(), *archive.areas.values()]:
-        masked = mask_code(entry.body)
-        problems += link_problems(entry.body, entry.path, entry.body_line, stories, areas, aliases, masked)
-        problems += html_problems(entry.body, entry.path, entry.body_line)
-    return problems
 
 
 def _used_files(story: Story) -> list[str]:
