@@ -109,3 +109,9 @@ def test_links_resolve_to_relative_page_sources():
     body = "[a](story:hub) [b](area:par-bay#legacy)\n\n[ref]: story:other\n"
     assert resolve_links(body, "stories/x.md", target) == "[a](hub.md) [b](../areas/par-bay.md#legacy)\n\n[ref]: other.md\n"
     assert resolve_links("[a](story:hub)", "stories/x/index.md", target) == "[a](../hub.md)"
+
+
+def test_links_to_unpublished_stories_become_plain_text():
+    body = 'See [the draft](story:draft "Soon") and [live](story:live).'
+    resolved = resolve_links(body, "stories/x.md", lambda kind, slug: None if slug == "draft" else f"stories/{slug}.md")
+    assert resolved == "See the draft and [live](live.md)."

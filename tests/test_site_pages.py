@@ -57,7 +57,8 @@ def site(tiny) -> Path:
                               more="kind: report\naliases: [/stories/old-buses/, /news/buses.html]\n"))
     tiny.story("secret", story("Secret plans", "2020", more="status: draft\n", body="Draftword unpublished."))
     tiny.story("gone", "---\ntitle: Gone story\ndate: 2017\nareas: [par-bay]\nthemes: [skills]\n"
-                       "status: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: at-request-of-contributor\n---\n")
+                       "summary: Gonesummary words.\nstatus: withdrawn\nwithdrawn:\n  date: 2026-01-05\n"
+                       "  reason: at-request-of-contributor\n---\n\nGonebody words that must never be published.\n")
     tiny.story("erased", "---\ndate: 2016\nareas: [par-bay]\nthemes: [skills]\nstatus: withdrawn\n"
                          "withdrawn:\n  date: 2026-02-01\n  reason: safeguarding\n  erase_title: true\n---\n")
     site, _ = build(tiny)
@@ -115,6 +116,10 @@ def test_withdrawn_story_leaves_only_a_notice(site):
     for file in site.rglob("*"):
         if file.is_file() and file.suffix in (".html", ".xml", ".json", ".txt") and "stories/gone" not in str(file):
             assert "Gone story" not in file.read_text(encoding="utf-8", errors="ignore"), file
+    for file in site.rglob("*"):
+        if file.is_file():
+            content = file.read_text(encoding="utf-8", errors="ignore")
+            assert "Gonebody" not in content and "Gonesummary" not in content, file
     assert "stories/gone/" not in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 

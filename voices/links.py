@@ -17,6 +17,8 @@ from voices.problems import Problem
 
 # [text](story:slug#part "title"), and reference definitions: [id]: story:slug
 _INLINE = re.compile(r"(\]\(\s*<?)(story|area):([^\s)#>]*)(#[^\s)>]*)?(>?)")
+# The whole inline link, to rewrite it: [text](story:slug#part "title")
+_WHOLE_INLINE = re.compile(r'\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?(story|area):([^\s)#>]*)(#[^\s)>]*)?>?((?:\s+"[^"]*")?)\s*\)')
 _REFERENCE = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(story|area):([^\s#>]*)(#\S*?)?(>?)(?=\s|$)", re.MULTILINE)
 
 
@@ -59,10 +61,10 @@ def resolve_links(body: str, from_src: str, target: Callable[[str, str], str | N
 
     def inline(match: re.Match[str]) -> str:
         new = href(match.group(2), match.group(3), match.group(4))
-        return match.group(1) + (new or "#") + match.group(5)
+        return f"[{match.group(1)}]({new}{match.group(5)})" if new else match.group(1)
 
     def reference(match: re.Match[str]) -> str:
         new = href(match.group(2), match.group(3), match.group(4))
         return match.group(1) + (new or "#") + match.group(5)
 
-    return _REFERENCE.sub(reference, _INLINE.sub(inline, body))
+    return _REFERENCE.sub(reference, _WHOLE_INLINE.sub(inline, body))

@@ -270,7 +270,8 @@ def mask_code(body: str) -> str:
     lines = body.split("\n")
     for index in _fenced_code_lines(lines):
         lines[index] = _blank(lines[index])
-    raw = _raw_html_lines("\n".join(lines))
+    blocks = _RawBlocks("\n".join(lines))
+    raw = blocks.raw
     for index in _indented_code_lines(lines, raw):
         lines[index] = _blank(lines[index])
     text = "\n".join(lines)
@@ -282,8 +283,9 @@ def mask_code(body: str) -> str:
     for raw_lines in (raw, set()):
         for by_line in (False, True):
             code_first = _blank_spans(text, _code_spans(text, raw_lines, by_line))
-            readings.append(_blank_spans(code_first, _comments(code_first, by_line)))
-            comments_first = _blank_spans(text, _comments(text, by_line))
+            readings.append(_blank_spans(code_first,
+                                         _comments(code_first, blocks.comments, by_line)))
+            comments_first = _blank_spans(text, _comments(text, blocks.comments, by_line))
             readings.append(_blank_spans(comments_first,
                                          _code_spans(comments_first, raw_lines, by_line)))
     return "".join(c if c in kept else " " for c, *kept in zip(text, *readings))
@@ -376,6 +378,8 @@ class _RawBlocks(HTMLParser):
         self.opened = 0
         self.tail = -1  # the line the last raw block ended on
         self.raw: set[int] = set()
+        self.comments: set[int] = set()  # where the comments that stand as blocks start
+        self.starts = _line_starts(text)
         self.feed(text)
         self.close()
         if self.stack:
@@ -408,7 +412,9 @@ class _RawBlocks(HTMLParser):
 
     # A comment, declaration or processing instruction at the start of a line is raw too.
     def handle_comment(self, data: str) -> None:
-        self._raw_construct(data)
+        if self._raw_construct(data):
+            line, column = self.getpos()
+            self.comments.add(self.starts[line - 1] + column)
 
     def handle_decl(self, data: str) -> None:
         self._raw_construct(data)
@@ -419,12 +425,14 @@ class _RawBlocks(HTMLParser):
     def unknown_decl(self, data: str) -> None:
         self._raw_construct(data)
 
-    def _raw_construct(self, data: str) -> None:
+    def _raw_construct(self, data: str) -> bool:
         line, column = self.getpos()
         before = self.lines[line - 1][:column]
-        if not self.stack and (not before.strip() and _width(before) <= 3 or line - 1 == self.tail):
-            self.tail = line - 1 + data.count("\n")
-            self.raw.update(range(line - 1, self.tail + 1))
+        if self.stack or before.strip() and line - 1 != self.tail or _width(before) > 3:
+            return False
+        self.tail = line - 1 + data.count("\n")
+        self.raw.update(range(line - 1, self.tail + 1))
+        return True
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.stack:
@@ -433,10 +441,6 @@ class _RawBlocks(HTMLParser):
             if not self.stack:
                 self.tail = self.getpos()[0] - 1
                 self.raw.update(range(self.opened, self.tail + 1))
-
-
-def _raw_html_lines(text: str) -> set[int]:
-    return _RawBlocks(text).raw
 
 
 # Lines that open a list item, definition, admonition or details block: the indented lines
@@ -535,14 +539,12 @@ _INLINE_COMMENT = re.compile(r"<!--(?!-?>)(?:(?!<!--|-->|--!>|\n[ \t]*\n).)*(?<!
                              re.DOTALL)
 
 
-def _comments(text: str, by_line: bool) -> list[tuple[int, int]]:
+def _comments(text: str, blocks: set[int], by_line: bool) -> list[tuple[int, int]]:
+    """Comments; ``blocks`` are where Markdown reads one as a block (at the start of a line)."""
     spans: list[tuple[int, int]] = []
-    starts = _line_starts(text)
     position, no_close_after = 0, len(text)
     while (start := text.find("<!--", position)) != -1:
-        line = bisect.bisect_right(starts, start) - 1
-        before = text[starts[line]:start]
-        block = not before.strip() and _width(before) <= 3
+        block = start in blocks
         if block and start > no_close_after and not text.startswith(("<!-->", "<!--->"), start):
             position = start + 1  # none closes after an earlier one failed to: don't search again
             continue
