@@ -260,3 +260,45 @@ def test_preview_shows_drafts_with_a_banner(tiny):
     assert site.page_meta("stories/secret.md")["voices_head"] == '<meta name="robots" content="noindex">'
     published, _ = SiteBuild.load(tiny.root)
     assert "stories/secret.md" not in published.pages
+
+
+def test_serve_previews_drafts_and_reloads_on_change(tiny):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from test_site_build import ENV
+
+    tiny.story("secret", story("Secret plans", "2020", more="status: draft\n"))
+    root = make_site(tiny)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(root / "mkdocs.yml"),
+                               "-a", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+
+    def fetch(path: str, until: str, seconds: float = 30) -> str:
+        deadline, body = time.monotonic() + seconds, ""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}") as response:
+                    body = response.read().decode("utf-8")
+                if until in body:
+                    return body
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise AssertionError(f"{path} never showed {until!r}; last page: {body[:200]!r}")
+
+    try:
+        page = fetch("stories/secret/", "Secret plans")
+        assert "voices-draft-banner" in page
+        (root / "stories" / "secret.md").write_text(
+            story("Secret plans revised", "2020", more="status: draft\n"), encoding="utf-8")
+        fetch("stories/secret/", "Secret plans revised")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
