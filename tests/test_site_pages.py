@@ -302,3 +302,27 @@ def test_serve_previews_drafts_and_reloads_on_change(tiny):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_folder_story_with_photo_media_and_documents(tiny):
+    tiny.story("hub", story("The hub opens", "2021-03", more=(
+        "image:\n  src: hub.jpg\n  alt: The new hub's front door\n  credit: Photo by Example Group\n"
+        "media:\n  - src: talk.mp3\n    type: audio\n    title: A talk\n    transcript: talk.md\n"
+        "  - url: https://video.example.org/film\n    type: video\n    transcript: Words spoken in the film.\n"
+        "attachments:\n  - src: report.pdf\n    title: Annual report\n")),
+        files={"hub.jpg": b"jpeg bytes", "talk.mp3": b"mp3", "talk.md": b"Transcriptword said here.",
+               "report.pdf": b"%PDF", "unused.jpg": b"never published"})
+    tiny.story("gone", "---\ntitle: Gone\ndate: 2017\nareas: [par-bay]\nthemes: [skills]\nimage:\n  src: face.jpg\n"
+                       "  alt: A face\nstatus: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: rights\n---\n",
+               files={"face.jpg": b"jpeg"})
+    site, _ = build(tiny)
+    page = read(site, "stories/hub")
+    assert 'alt="The new hub\'s front door"' in page and 'src="hub.jpg"' in page and "Photo by Example Group" in page
+    assert re.search(r'<audio controls(="")? preload="none" src="talk.mp3">', page)
+    assert "Transcriptword said here." in page
+    assert "opens on another site" in page and "Words spoken in the film." in page
+    assert 'href="report.pdf"' in page and "Annual report" in page
+    for name in ("hub.jpg", "talk.mp3", "report.pdf"):
+        assert (site / "stories" / "hub" / name).is_file()
+    assert not (site / "stories" / "hub" / "unused.jpg").exists()
+    assert not (site / "stories" / "gone" / "face.jpg").exists()
