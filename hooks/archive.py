@@ -5,9 +5,10 @@
 - on_files: add the generated pages, the files stories use, and redirects from old addresses;
   fail when an address published before would disappear.
 - on_page_markdown: page metadata, edit links, placeholders and the home page's listings.
-- on_page_content: sanitize rendered story and area HTML (a second line of defence).
+- on_page_content: sanitize rendered story and area HTML (a second line of defence) and mark
+  it for the search index.
 - on_post_page, on_post_template: ``<html lang="en-GB">``, the 404 page included.
-- on_post_build: record the addresses published and print a summary.
+- on_post_build: build the Pagefind index, record the addresses published, print a summary.
 """
 
 from __future__ import annotations
@@ -86,7 +87,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     from voices.safe_html import sanitize
 
-    return sanitize(html) if page.meta.get("voices_kind") in ("story", "draft", "area") else html
+    site: SiteBuild = _state["site"]
+    if page.meta.get("voices_kind") in ("story", "draft", "area"):
+        html = sanitize(html)
+    return site.for_search(page.file.src_uri, html)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -100,6 +104,8 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 def on_post_build(config: MkDocsConfig) -> None:
     site: SiteBuild = _state["site"]
     site.timings["render"] = time.perf_counter() - _state["started"]
-    if _state["command"] == "build" and site.record_addresses(_state["published"]):
-        log.info("New addresses recorded in urls.txt: commit it so they are kept for good.")
+    if _state["command"] == "build":
+        site.build_search_index(Path(config.site_dir))
+        if site.record_addresses(_state["published"]):
+            log.info("New addresses recorded in urls.txt: commit it so they are kept for good.")
     log.info(site.summary(len(site.pages)))

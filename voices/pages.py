@@ -181,7 +181,7 @@ def _story_footer(story: Story, archive: Archive, src: str) -> list[str]:
 
 
 def _more(story: Story, archive: Archive, plan: SitePlan, src: str) -> list[str]:
-    out: list[str] = []
+    out: list[str] = ['<div class="voices-more" markdown>', ""]
     older, newer = plan.neighbours.get(story.slug, (None, None))
     if older or newer:
         area = archive.areas[story.meta.areas[0]]
@@ -194,7 +194,7 @@ def _more(story: Story, archive: Archive, plan: SitePlan, src: str) -> list[str]
     related = plan.related.get(story.slug, [])
     if related:
         out += ["## Related stories", ""] + [f"- {_story_item(other, src)}" for other in related] + [""]
-    return out
+    return out + ["</div>", ""] if len(out) > 2 else []
 
 
 def withdrawn_page(story: Story, archive: Archive) -> GeneratedPage:

@@ -368,47 +368,67 @@ class _RawBlocks(HTMLParser):
 
     Its rule: a block-level tag at the start of a line (or right after the end of the last
     raw block) opens a raw block, which lasts until that tag is closed, or to the end. With
-    md_in_html's markdown="1" the inside is Markdown again.
+    md_in_html's markdown="1" the inside is Markdown again. Marking too much is harmless:
+    ``mask_code`` also reads the body as if no line were raw.
     """
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=False)
         self.lines = text.split("\n")
+        self.starts = _line_starts(text)
         self.stack: list[str] = []
         self.opened = 0
-        self.tail = -1  # the line the last raw block ended on
+        self.tail = -1  # the line the last raw block ended on: what follows it starts afresh
+        self.markdown_line = -1  # the line of the last markdown="1" tag: a tag after it may too
         self.raw: set[int] = set()
         self.comments: set[int] = set()  # where the comments that stand as blocks start
-        self.starts = _line_starts(text)
-        self.feed(text)
-        self.close()
+        self.no_close: dict[re.Pattern[str], int] = {}
+        try:
+            self.feed(text)
+            self.close()
+        except AssertionError:  # html.parser's own checks, on markup odd enough to trip them
+            self.stack = [""]  # then take every line as raw: blank less, check more
+            self.opened = 0
         if self.stack:
             self.raw.update(range(self.opened, len(self.lines)))
 
-    def _starts_block(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    def _at_start(self) -> bool:
         line, column = self.getpos()
         before = self.lines[line - 1][:column]
-        at_start = not before.strip() and _width(before) <= 3 or line - 1 == self.tail
-        markdown = any(name == "markdown" and value in _MARKDOWN_SWITCH for name, value in attrs)
-        return not self.stack and tag in _BLOCK_TAGS and at_start and not markdown
+        return not self.stack and (not before.strip() and _width(before) <= 3
+                                   or line - 1 == self.tail)
+
+    def _opens_block(self, tag: str) -> bool:
+        return tag in _BLOCK_TAGS and (self._at_start() or self.getpos()[0] - 1 == self.markdown_line)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "hr":  # Markdown never treats <hr> as an open element
             self.handle_startendtag(tag, attrs)
         elif self.stack:
             self.stack.append(tag)
-        elif self._starts_block(tag, attrs):
-            self.stack.append(tag)
-            self.opened = self.getpos()[0] - 1
+        elif self._opens_block(tag):
+            if any(name == "markdown" and value in _MARKDOWN_SWITCH for name, value in attrs):
+                self.markdown_line = self.getpos()[0] - 1
+            else:
+                self.stack.append(tag)
+                self.opened = self.getpos()[0] - 1
 
     def set_cdata_mode(self, *args, **kwargs) -> None:
         if self.stack:  # as Markdown: only inside a raw block does <script> hide what follows
             super().set_cdata_mode(*args, **kwargs)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._starts_block(tag, attrs):
+        if self._opens_block(tag):
             self.tail = self.getpos()[0] - 1
             self.raw.add(self.tail)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+            if not self.stack:
+                self.tail = self.getpos()[0] - 1
+                self.raw.update(range(self.opened, self.tail + 1))
 
     # A comment, declaration or processing instruction at the start of a line is raw too.
     def handle_comment(self, data: str) -> None:
@@ -426,21 +446,44 @@ class _RawBlocks(HTMLParser):
         self._raw_construct(data)
 
     def _raw_construct(self, data: str) -> bool:
-        line, column = self.getpos()
-        before = self.lines[line - 1][:column]
-        if self.stack or before.strip() and line - 1 != self.tail or _width(before) > 3:
+        if not self._at_start():
             return False
-        self.tail = line - 1 + data.count("\n")
-        self.raw.update(range(line - 1, self.tail + 1))
+        line = self.getpos()[0] - 1
+        self.tail = line + data.count("\n")
+        self.raw.update(range(line, self.tail + 1))
         return True
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.stack:
-            while self.stack.pop() != tag:
-                pass
-            if not self.stack:
-                self.tail = self.getpos()[0] - 1
-                self.raw.update(range(self.opened, self.tail + 1))
+    # Python-Markdown's own readings, where they differ from html.parser's: a comment ends at
+    # "-->" or "--!>", a processing instruction only at "?>"; unclosed, each is text. "<!x>"
+    # and "</ x>" (bogus comments) are text to it, never raw blocks.
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        return self._parse_until(i, 4, _COMMENT_END, self.handle_comment if report else None)
+
+    def parse_pi(self, i: int) -> int:
+        return self._parse_until(i, 2, _PI_END, self.handle_pi)
+
+    def parse_bogus_comment(self, i: int, report: bool = False) -> int:
+        return super().parse_bogus_comment(i, False)
+
+    def parse_html_declaration(self, i: int) -> int:
+        if self.rawdata.startswith("<![", i) and not self.rawdata.startswith("<![CDATA[", i):
+            return self.parse_bogus_comment(i)  # as Markdown; html.parser may raise on "<![0"
+        return super().parse_html_declaration(i)
+
+    def _parse_until(self, i: int, skip: int, end: re.Pattern[str], handle) -> int:
+        closes = self.no_close.get(end)
+        match = None if closes is not None and i >= closes else end.search(self.rawdata, i + skip)
+        if match is None:
+            self.no_close[end] = i  # none closes after this one either: don't search again
+            self.handle_data(self.rawdata[i:i + skip])
+            return i + skip
+        if handle:
+            handle(self.rawdata[i + skip:match.start()])
+        return match.end()
+
+
+_COMMENT_END = re.compile(r"--!?>")
+_PI_END = re.compile(r"\?>")
 
 
 # Lines that open a list item, definition, admonition or details block: the indented lines
@@ -453,15 +496,16 @@ def _indented_code_lines(lines: list[str], raw: set[int]) -> set[int]:
     code: set[int] = set()
     in_code, after_blank, in_container = False, True, False
     for index, line in enumerate(lines):
-        if not line.strip():
+        if not line.strip() and (index or not line):  # Markdown keeps a first line of spaces
             after_blank = True
             continue
-        if index in raw or line.lstrip().startswith("<"):
+        indented = _width(line[:len(line) - len(line.lstrip(" \t"))]) >= 4
+        if index in raw or not indented and line.lstrip().startswith("<"):
             # Markdown puts a blank line after a raw block; what follows a tag on the same line
             # may open a container ("<hr>!!! note"), so take indented lines after it as text.
             in_code, after_blank, in_container = False, True, True
             continue
-        if _width(line[:len(line) - len(line.lstrip(" \t"))]) >= 4:
+        if indented:
             in_code = in_code or (after_blank and not in_container)
             if in_code:
                 code.add(index)
@@ -484,7 +528,7 @@ def _code_spans(text: str, raw: set[int], by_line: bool) -> list[tuple[int, int]
 
 def _paragraphs(text: str, raw: set[int], by_line: bool) -> list[tuple[int, int]]:
     """(start, end) of each run of Markdown lines between blank lines and raw HTML, or of
-    each such line by itself (the finest way Markdown may cut a paragraph into blocks)."""
+    each table cell or line by itself (the finest Markdown may cut a paragraph)."""
     runs: list[tuple[int, int]] = []
     offset, joins = 0, False
     for index, line in enumerate(text.split("\n")):
@@ -492,6 +536,9 @@ def _paragraphs(text: str, raw: set[int], by_line: bool) -> list[tuple[int, int]
         markdown = bool(line.strip()) and index not in raw
         if markdown and joins:
             runs[-1] = (runs[-1][0], end)
+        elif markdown and by_line:
+            runs += [(offset + cell.start(), offset + cell.end())
+                     for cell in re.finditer(r"[^|]+", line)]
         elif markdown:
             runs.append((offset, end))
         joins = markdown and not by_line
@@ -500,34 +547,58 @@ def _paragraphs(text: str, raw: set[int], by_line: bool) -> list[tuple[int, int]
 
 
 _TICKS = re.compile(r"`+")
+_OPENING_TICK = re.compile(r"(?<!\\)((?:\\{2})+)(?=`)|(?<!\\)`")  # markdown's BACKTICK_RE
 
 
 def _code_spans_between(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Code spans as Python-Markdown 3.11 pairs backticks (BacktickInlineProcessor): a run
-    closes at the next run of the same length or, failing that, at the longest later run if
-    that is shorter; a backtick after an odd number of backslashes opens nothing."""
-    spans = []
+    """Code spans as Python-Markdown 3.11 pairs backticks (BacktickInlineProcessor).
+
+    A run of backticks closes at the next run of the same length or, failing that, at the
+    longest later run if that is shorter. An unpaired run is skipped together with as many
+    characters after it. A backtick after an odd number of backslashes opens nothing.
+    """
     runs = [match.span() for match in _TICKS.finditer(text, start, end)]
-    index = 0
-    while index < len(runs):
-        begin, open_end = runs[index]
-        slashes = begin
-        while slashes > start and text[slashes - 1] == "\\":
-            slashes -= 1
-        begin += (begin - slashes) % 2
-        ticks, later = open_end - begin, runs[index + 1:]
-        same = [n for n, (s, e) in enumerate(later) if e - s == ticks]
-        longest = max(range(len(later)), key=lambda n: (later[n][1] - later[n][0], -n), default=None)
-        if ticks and same:
-            close = same[0]
-        elif ticks and longest is not None and later[longest][1] - later[longest][0] < ticks:
-            close = longest
+    if not runs:
+        return []
+    run_starts = [run_start for run_start, _ in runs]
+    by_length: dict[int, list[int]] = {}
+    for index, (run_start, run_end) in enumerate(runs):
+        by_length.setdefault(run_end - run_start, []).append(index)
+    # longest_from[i]: the first of the longest runs from run i on (all lookups stay fast)
+    longest_from = [len(runs) - 1] * len(runs)
+    for index in range(len(runs) - 2, -1, -1):
+        best = longest_from[index + 1]
+        longer = runs[index][1] - runs[index][0] >= runs[best][1] - runs[best][0]
+        longest_from[index] = index if longer else best
+
+    spans = []
+    position, after_backslashes = start, None
+    while True:
+        if after_backslashes is not None:  # "\\`": an escaped backslash, then a real backtick
+            begin, after_backslashes = after_backslashes, None
+        elif match := _OPENING_TICK.search(text, position, end):
+            if match.group(1):
+                after_backslashes = match.end()
+                continue
+            begin = match.start()
         else:
-            index += 1
-            continue
-        spans.append((begin, later[close][1]))
-        index += close + 2
-    return spans
+            return spans
+        run = bisect.bisect_right(run_starts, begin) - 1
+        ticks = runs[run][1] - begin
+        same = by_length.get(ticks, [])
+        following = bisect.bisect_right(same, run)
+        close = None
+        if following < len(same):
+            close = runs[same[following]][1]
+        elif run + 1 < len(runs):
+            longest = runs[longest_from[run + 1]]
+            if longest[1] - longest[0] < ticks:
+                close = longest[1]
+        if close is None:
+            position = min(begin + 2 * ticks, end)
+        else:
+            spans.append((begin, close))
+            position = close
 
 
 # Comments end where a browser ends them: at the first "-->" or "--!>", or at once for "<!-->"

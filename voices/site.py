@@ -19,6 +19,7 @@ from voices.metadata import area_head, story_head, withdrawn_head
 from voices.pages import GeneratedPage, build_pages, home_sections, story_file
 from voices.permalinks import normalise, read_registry, registry_problems, write_registry
 from voices.problems import Problem
+from voices.search import area_fields, build_index, index_wrapper, story_fields, without_furniture
 from voices.urls import absolute_url, relative_url
 
 LANGUAGE = "en-GB"
@@ -34,6 +35,7 @@ class SiteBuild:
     plan: SitePlan
     pages: dict[str, GeneratedPage]
     timings: dict[str, float] = field(default_factory=dict)
+    index_report: object = None
     _dates: dict | None = None
 
     @classmethod
@@ -106,6 +108,23 @@ class SiteBuild:
         date = file_date(self.root, f"docs/{src_uri}", self._dates)
         return date.isoformat() if date else ""
 
+    def for_search(self, src_uri: str, content_html: str) -> str:
+        """A story's or area's rendered content, marked up for the search index."""
+        page = self.pages.get(src_uri)
+        if page is None or page.kind not in ("story", "area"):
+            return content_html
+        if page.kind == "story":
+            fields = story_fields(page.story, self.archive)
+        else:
+            fields = area_fields(page.area, self.archive)
+        opening, closing = index_wrapper(*fields, text=re.sub(r"<[^>]+>", " ", content_html))
+        return opening + without_furniture(content_html) + closing
+
+    def build_search_index(self, site_dir: Path) -> None:
+        report = build_index(site_dir)
+        self.timings["search index"] = report.seconds
+        self.index_report = report
+
     def edit_url(self, path: str | None) -> str | None:
         """The repository's edit page for a source file (staff use it to suggest corrections)."""
         if not path:
@@ -135,7 +154,9 @@ class SiteBuild:
         phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.timings.items())
         return (f"Published {shown} stories" + (f" (+{drafts} drafts, preview only)" if drafts else "")
                 + f", {len(self.plan.withdrawn)} withdrawal notices, {len(self.archive.areas)} areas, "
-                f"{page_count} pages, {len(self.plan.redirects)} redirects. Phases: {phases}.")
+                f"{page_count} generated pages, {len(self.plan.redirects)} redirects"
+                + (f", {self.index_report.pages} pages searchable" if self.index_report else "")
+                + f". Phases: {phases}.")
 
 
 def _used_files(story: Story) -> list[str]:
