@@ -28,12 +28,14 @@ def make_site(tiny) -> Path:
     root = tiny.root
     shutil.copytree(REPO / "hooks", root / "hooks")
     shutil.copytree(REPO / "docs" / "overrides", root / "docs" / "overrides")
+    shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
+    shutil.copy(REPO / "docs" / "search.md", root / "docs" / "search.md")
     for page in ("policies/corrections-and-withdrawals.md",):
         (root / "docs" / page).parent.mkdir(parents=True, exist_ok=True)
         (root / "docs" / page).write_text("# Corrections\n", encoding="utf-8")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     config = config[: config.index("\nnav:")] + "\n"  # the fixture has no hand-written nav pages
-    config = config.replace("extra_css:\n  - assets/voices.css\n", "").replace("  - voices\n", "")
+    config = config.replace("  - voices\n", "")
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     settings = (root / "archive.yml").read_text(encoding="utf-8")
     (root / "archive.yml").write_text(re.sub(r"site_url: \S+", f"site_url: {SITE_URL}", settings), encoding="utf-8")
