@@ -1,4 +1,4 @@
-"""Raw HTML in bodies: each unsafe thing is a problem with its line and a fix; code is left alone."""
+"""Raw HTML in bodies: each unsafe thing is a problem with its line and a fix; code is not."""
 
 from __future__ import annotations
 
@@ -88,7 +88,8 @@ def test_uppercase_and_mixed_case_tags_are_caught():
     problems = check("<SCRIPT>alert(1)</SCRIPT>\n\n<IFrame SRC='https://player.vimeo.com/video/1'>")
     assert [(p.line, p.message) for p in problems] == [
         (10, "the HTML tag <script> is not allowed"),
-        (12, "the HTML tag <iframe> is not allowed: it would show player.vimeo.com inside the page"),
+        (12, "the HTML tag <iframe> is not allowed: it would show player.vimeo.com inside "
+             "the page"),
     ]
 
 
@@ -124,7 +125,8 @@ def test_a_less_than_sign_in_prose_is_fine():
      "remove onmouseover=...; pages have no scripts"),
     ('style="color: red"', "<span> has style=",
      "remove style=...; formatting is done by the site's theme"),
-    ('class="big"', "<span> has class=", "remove class=...; formatting is done by the site's theme"),
+    ('class="big"', "<span> has class=",
+     "remove class=...; formatting is done by the site's theme"),
     ('id="top"', "<span> has id=",
      "remove id=...; formatting is done by the site's theme, and headings get their own ids"),
     ('width="3"', "<span> has width=, which is not allowed",
@@ -140,7 +142,8 @@ def test_attributes_outside_the_safe_list(attribute, message, hint):
 def test_allowed_tags_and_attributes_pass():
     body = """\
 <abbr title="Big Local" lang="en" dir="ltr">BL</abbr>, <time datetime="2019-06-14">June</time>,
-<q cite="https://example.org/report">a quote</q>, <del datetime="2020-01-01">old</del> <ins>new</ins>,
+<q cite="https://example.org/report">a quote</q>, <del datetime="2020-01-01">old</del>
+<ins>new</ins>,
 <mark>marked</mark>, <kbd>Ctrl</kbd>, <small>small</small>, H<sub>2</sub>O, x<sup>2</sup>.
 
 <details open markdown="1">
@@ -234,9 +237,11 @@ def test_url_scheme_sees_what_a_browser_sees(target, scheme):
 # --- Attribute lists -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, line, message", [
-    ('A paragraph.\n{: onclick="steal()" }', 11, "an attribute list adds an event handler (onclick=)"),
+    ('A paragraph.\n{: onclick="steal()" }', 11,
+     "an attribute list adds an event handler (onclick=)"),
     ("## Our hall { onclick=steal() }", 10, "an attribute list adds an event handler (onclick=)"),
-    ('Intro\n\n## Our hall\n{: style="color: red" }', 13, "an attribute list adds style=, which is not allowed"),
+    ('Intro\n\n## Our hall\n{: style="color: red" }', 13,
+     "an attribute list adds style=, which is not allowed"),
     ('[home](https://example.org){: href="javascript:x" }', 10,
      "an attribute list adds href=, which is not allowed"),
     ('![hall](hall.jpg){ src="https://tracker.example/p.gif" }', 10,
@@ -323,12 +328,12 @@ LIVE_HTML = [
     ("!!! note\n    <script>x()</script>\n", 11),               # an admonition's text
     ("Term\n:   <script>x()</script>\n", 11),                   # a definition
     ("```\n<script>x()</script>\n", 11),                        # a fence never closed
-    ("```\n<script>x()</script>\n   ```\n", 11),                # SuperFences: closed at its own indent only
+    ("```\n<script>x()</script>\n   ```\n", 11),                # closes only at its own indent
     ("```js title=x\n<script>x()</script>\n```\n", 11),         # an option SuperFences rejects
     ("<div>\n`<script>x()</script>`\n</div>\n", 11),            # raw HTML: backticks are not code
     ("<!--><script>x()</script>-->\n", 10),                     # "<!-->" ends the comment at once
     ("- `one\n- <script>x()</script> `\n", 11),                 # a code span does not cross items
-    ("text <!-- x\n\ny <script>x()</script> -->\n", 12),        # an inline comment can't cross a blank line
+    ("text <!-- x\n\ny <script>x()</script> -->\n", 12),        # inline: no blank line in it
     ("a <!-- <!-- --> <script>x()</script> -->", 10),          # nor hold another "<!--"
 ]
 
@@ -336,7 +341,8 @@ LIVE_HTML = [
 @pytest.mark.parametrize("body, line", LIVE_HTML)
 def test_what_markdown_shows_as_html_is_checked(body, line):
     problems = check(body)
-    assert [(p.line, p.message) for p in problems] == [(line, "the HTML tag <script> is not allowed")]
+    assert [(p.line, p.message) for p in problems] == [
+        (line, "the HTML tag <script> is not allowed")]
 
 
 def test_markdown_really_shows_those_as_html():
@@ -358,7 +364,8 @@ def test_markdown_in_html_blocks_is_markdown_again():
 def test_mask_code_keeps_length_and_lines():
     masked = mask_code(CLEAN_STORY)
     assert len(masked) == len(CLEAN_STORY)
-    assert [len(line) for line in masked.split("\n")] == [len(line) for line in CLEAN_STORY.split("\n")]
+    assert [len(line) for line in masked.split("\n")] == [
+        len(line) for line in CLEAN_STORY.split("\n")]
     assert "<script" not in masked and "<iframe" not in masked
     assert "[link](https://example.org)" in masked
 
@@ -397,7 +404,8 @@ def test_any_body_gives_problems_not_exceptions(body, first_line):
         assert first_line <= problem.line <= first_line + body.count("\n")
     masked = mask_code(body)
     assert len(masked) == len(body)
-    assert [i for i, c in enumerate(masked) if c == "\n"] == [i for i, c in enumerate(body) if c == "\n"]
+    assert [i for i, c in enumerate(masked) if c == "\n"] == [
+        i for i, c in enumerate(body) if c == "\n"]
 
 
 # --- sanitize: the second line of defence --------------------------------------------------
@@ -406,7 +414,8 @@ def test_sanitize_removes_scripts_handlers_and_script_links():
     html = ('<p>Hi<script>alert(1)</script><style>p{}</style></p>'
             '<img src="x.jpg" onerror="alert(1)">'
             '<a href="javascript:alert(1)">a</a><a href="java&#115;cript:alert(1)">b</a>'
-            '<p style="color:red" onclick="x()">c</p><iframe src="https://e.org"></iframe><!-- note -->')
+            '<p style="color:red" onclick="x()">c</p><iframe src="https://e.org"></iframe>'
+            '<!-- note -->')
     clean = sanitize(html)
     assert clean == '<p>Hi</p><img src="x.jpg"><a>a</a><a>b</a><p>c</p>'
 

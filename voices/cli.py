@@ -95,6 +95,44 @@ def _command_rename(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _command_scrub(args: argparse.Namespace) -> int:
+    from voices.images import IMAGE_SUFFIXES, ImageProblem, original_file_problem, scrub_in_place
+    from voices.media_files import MEDIA_SUFFIXES, PDF_SUFFIXES
+
+    paths = [Path(name) for name in args.paths]
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        print(f"voices scrub: no such file: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    # A folder means every file in it (a story's folder, say), hidden files aside.
+    files = [file for path in paths for file in (
+        sorted(f for f in path.rglob("*") if f.is_file() and not f.name.startswith(".")) if path.is_dir()
+        else [path])]
+    failed = 0
+    for file in files:
+        suffix = file.suffix.lower()
+        if suffix in IMAGE_SUFFIXES:
+            try:
+                print(scrub_in_place(file))
+            except ImageProblem as problem:
+                print(f"{file}: {problem}")
+                failed += 1
+        elif suffix in MEDIA_SUFFIXES or suffix in PDF_SUFFIXES:
+            found = original_file_problem(file)  # reported, never rewritten: re-muxing is not ours to do
+            if found:
+                print(f"{file}: {found[0]}, which voices scrub cannot remove ({found[1]})")
+                failed += 1
+            else:
+                print(f"{file}: no location found; left unchanged")
+        else:
+            print(f"{file}: not an image, audio, video or PDF file; skipped")
+    if failed:
+        print(f"{failed} file{'s' if failed != 1 else ''} still need{'s' if failed == 1 else ''} attention.",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
 def _root(args: argparse.Namespace) -> Path | None:
     start = Path(args.root).resolve() if args.root else Path.cwd()
     root = find_root(start)
@@ -117,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     rename.add_argument("old", help="the story's current slug (its file or folder name)")
     rename.add_argument("new", help="the new slug")
     rename.set_defaults(handler=_command_rename)
+    scrub = commands.add_parser("scrub", help="remove location and other metadata from original images, "
+                                "in place; report media and PDFs that carry location")
+    scrub.add_argument("paths", nargs="+", metavar="PATH", help="image, audio, video or PDF files, or folders")
+    scrub.set_defaults(handler=_command_scrub)
     return parser
 
 

@@ -50,10 +50,11 @@ _TAG_HINTS = {
     **dict.fromkeys(("iframe", "embed", "object", "frame", "frameset", "applet", "portal"),
                     _EMBED_HINT),
     "img": "use Markdown: ![what the picture shows](photo.jpg)",
-    **dict.fromkeys(("audio", "video", "source", "track"), "list it under media: in the front matter"),
-    **dict.fromkeys(("form", "input", "button", "select", "textarea", "option", "label", "fieldset"),
-                    "the archive has no forms: link to the form instead, "
-                    "e.g. [Fill in the form](https://...)"),
+    **dict.fromkeys(("audio", "video", "source", "track"),
+                    "list it under media: in the front matter"),
+    **dict.fromkeys(("form", "input", "button", "select", "textarea", "option", "label",
+                     "fieldset"), "the archive has no forms: link to the form instead, "
+                                  "e.g. [Fill in the form](https://...)"),
     **dict.fromkeys(("style", "link"), "formatting is done by the site's theme; remove it"),
     **dict.fromkeys(("meta", "base"), "page details come from the front matter; remove it"),
     **dict.fromkeys(("svg", "math"), "SVG and MathML can carry scripts: save it as a picture "
@@ -97,7 +98,8 @@ def body_problems(body: str, path: str, first_line: int) -> list[Problem]:
 
 # --- Checks ---------------------------------------------------------------------------------
 
-_INLINE_TARGET = re.compile(r"\]\(((?:[^)\n]|\n(?![ \t]*\n))*)")  # [text](target: to ) or blank line
+# [text](target), up to the ")" or a blank line; what counts is where the target starts.
+_INLINE_TARGET = re.compile(r"\]\(((?:[^)\n]|\n(?![ \t]*\n))*)")
 # [id]: target, at the start of a line, of a list item or quote, or right after raw HTML.
 _REFERENCE_TARGET = re.compile(r"(?:^|>)(?:[ \t>]|[*+-][ \t]|\d+\.[ \t]|:[ \t])*"
                                r"\[[^\[\]\n]*\]:[ \t]*\n?[ \t]*(\S+)", re.MULTILINE)
@@ -247,7 +249,8 @@ def _attribute_problem(tag: str, name: str, value: str) -> tuple[str, str] | Non
             return _link_problem(value)
         return None
     if name.startswith("on"):
-        return f"<{tag}> has an event handler ({name}=)", f"remove {name}=...; pages have no scripts"
+        return (f"<{tag}> has an event handler ({name}=)",
+                f"remove {name}=...; pages have no scripts")
     if name in ("style", "class"):
         return (f"<{tag}> has {name}=",
                 f"remove {name}=...; formatting is done by the site's theme")
@@ -399,7 +402,8 @@ class _RawBlocks(HTMLParser):
                                    or line - 1 == self.tail)
 
     def _opens_block(self, tag: str) -> bool:
-        return tag in _BLOCK_TAGS and (self._at_start() or self.getpos()[0] - 1 == self.markdown_line)
+        after_markdown_tag = self.getpos()[0] - 1 == self.markdown_line
+        return tag in _BLOCK_TAGS and not self.stack and (self._at_start() or after_markdown_tag)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "hr":  # Markdown never treats <hr> as an open element

@@ -52,6 +52,7 @@ function chosenFilters() {
 }
 
 async function run() {
+  if (!pagefind) return; // start() runs the search once Pagefind has loaded
   const { query, chosen } = readAddress();
   const mine = ++generation;
   const filters = {};
@@ -167,7 +168,7 @@ async function start() {
       + "Browse by area, theme or year instead.";
     return;
   }
-  input.value = readAddress().query;
+  if (!input.value) input.value = readAddress().query; // keep what was typed while loading
   run();
 }
 start();

@@ -1,0 +1,191 @@
+"""Location in audio, video and PDF files, read from hand-built minimal files."""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+
+import pytest
+from PIL import Image
+
+from voices.media_files import LOCATION_MESSAGE, media_location_problem, pdf_metadata_problem
+
+
+def box(kind: bytes, payload: bytes = b"") -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def full_box(kind: bytes, payload: bytes) -> bytes:
+    return box(kind, b"\0\0\0\0" + payload)  # version and flags
+
+
+FTYP = box(b"ftyp", b"isom\0\0\x02\0isomiso2mp41")
+MDAT = box(b"mdat", bytes(64))
+MVHD = full_box(b"mvhd", bytes(96))
+
+
+def mp4(*moov_children: bytes) -> bytes:
+    return FTYP + box(b"moov", MVHD + b"".join(moov_children)) + MDAT
+
+
+def xyz(text: bytes = b"+51.5074-000.1278/") -> bytes:
+    return box(b"\xa9xyz", struct.pack(">HH", len(text), 0x15C7) + text)
+
+
+def mp4_with_location() -> bytes:
+    """What an Android phone writes: moov/udta/©xyz."""
+    return mp4(box(b"udta", xyz()))
+
+
+def apple_keys(*names: bytes) -> bytes:
+    """moov/meta as an iPhone writes it: a handler, the keys, and their values."""
+    keys = full_box(b"keys", struct.pack(">I", len(names))
+                    + b"".join(struct.pack(">I", 8 + len(n)) + b"mdta" + n for n in names))
+    values = box(b"ilst", b"".join(box(struct.pack(">I", i + 1), box(b"data", b"\0\0\0\1\0\0\0\0value"))
+                                   for i in range(len(names))))
+    return box(b"meta", full_box(b"hdlr", b"\0\0\0\0mdta" + bytes(12) + b"\0") + keys + values)
+
+
+@pytest.fixture
+def write(tmp_path):
+    def run(name: str, data: bytes):
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+    return run
+
+
+# --- MP4, MOV, M4A -------------------------------------------------------------------------
+
+def test_xyz_atom_in_udta_is_location(write):
+    assert media_location_problem(write("film.mp4", mp4_with_location())) == LOCATION_MESSAGE
+
+
+def test_clean_mp4_has_no_location(write):
+    clean = mp4(box(b"udta", box(b"\xa9nam", struct.pack(">HH", 4, 0) + b"Film")), box(b"trak", bytes(40)))
+    assert media_location_problem(write("film.mp4", clean)) is None
+
+
+def test_empty_xyz_is_not_location(write):
+    assert media_location_problem(write("film.mp4", mp4(box(b"udta", xyz(b""))))) is None
+
+
+def test_apple_location_key_is_location(write):
+    film = mp4(apple_keys(b"com.apple.quicktime.make", b"com.apple.quicktime.location.ISO6709"))
+    assert media_location_problem(write("IMG_0001.MOV", film)) == LOCATION_MESSAGE
+    clean = mp4(apple_keys(b"com.apple.quicktime.make", b"com.apple.quicktime.software"))
+    assert media_location_problem(write("IMG_0002.MOV", clean)) is None
+
+
+def test_itunes_style_xyz_item_in_an_mp4_meta_box(write):
+    ilst = box(b"ilst", box(b"\xa9xyz", box(b"data", b"\0\0\0\1\0\0\0\0+51.5-000.1/")))
+    meta = full_box(b"meta", full_box(b"hdlr", b"\0\0\0\0mdir" + bytes(13)) + ilst)
+    assert media_location_problem(write("voice.m4a", mp4(box(b"udta", meta)))) == LOCATION_MESSAGE
+
+
+def test_location_in_a_trak_udta_and_3gpp_loci(write):
+    trak = box(b"trak", box(b"udta", full_box(b"loci", b"\x15\xc7Home\0" + bytes(13))))
+    assert media_location_problem(write("clip.3gp", mp4(trak))) == LOCATION_MESSAGE
+
+
+def test_moov_after_the_media_and_64_bit_sizes(write):
+    big_mdat = struct.pack(">I", 1) + b"mdat" + struct.pack(">Q", 16 + 1000) + bytes(1000)
+    film = FTYP + big_mdat + box(b"moov", MVHD + box(b"udta", xyz()))
+    assert media_location_problem(write("film.mp4", film)) == LOCATION_MESSAGE
+
+
+def test_xmp_gps_in_a_uuid_box(write):
+    uuid = box(b"uuid", bytes(16) + b"<x:xmpmeta><rdf:Description exif:GPSLatitude='51,30N'/></x:xmpmeta>")
+    assert media_location_problem(write("film.mp4", FTYP + uuid + MDAT)) == LOCATION_MESSAGE
+
+
+# --- MP3 -----------------------------------------------------------------------------------
+
+def id3(*frames: bytes) -> bytes:
+    body = b"".join(frames) + bytes(20)  # padding
+    size = bytes((len(body) >> shift) & 0x7F for shift in (21, 14, 7, 0))
+    return b"ID3\x03\x00\x00" + size + body + b"\xff\xfb\x90\x00" + bytes(400)
+
+
+def frame(kind: bytes, body: bytes) -> bytes:
+    return kind + struct.pack(">I", len(body)) + b"\0\0" + body
+
+
+def test_mp3_txxx_with_gps_is_location(write):
+    tagged = id3(frame(b"TIT2", b"\0Interview"), frame(b"TXXX", b"\0GPS\0051.5,-0.12"))
+    assert media_location_problem(write("interview.mp3", tagged)) == LOCATION_MESSAGE
+
+
+def test_mp3_utf16_location_description(write):
+    description = "Recording location".encode("utf-16") + b"\0\0" + "Par".encode("utf-16")
+    assert media_location_problem(write("interview.mp3", id3(frame(b"TXXX", b"\x01" + description)))) \
+        == LOCATION_MESSAGE
+
+
+def test_ordinary_mp3_tags_are_not_location(write):
+    tagged = id3(frame(b"TIT2", b"\0Interview"), frame(b"TPE1", b"\0Par Bay Big Local"),
+                 frame(b"TXXX", b"\0Recorded by\0Jo"))
+    assert media_location_problem(write("interview.mp3", tagged)) is None
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+PDF_START = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+
+
+def test_pdf_xmp_gps_is_location(write):
+    xmp = b"<x:xmpmeta><rdf:Description xmlns:exif='http://ns.adobe.com/exif/1.0/' exif:GPSLongitude='0,7W'/>"
+    assert pdf_metadata_problem(write("report.pdf", PDF_START + xmp + b"\n%%EOF\n")) == LOCATION_MESSAGE
+
+
+def test_pdf_with_a_placed_photo_that_kept_its_gps(write):
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(photo, "JPEG", exif=exif)
+    stream = b"2 0 obj\n<< /Subtype /Image /Filter /DCTDecode >>\nstream\n" + photo.getvalue() + b"\nendstream\n"
+    assert pdf_metadata_problem(write("report.pdf", PDF_START + stream + b"%%EOF\n")) == LOCATION_MESSAGE
+
+
+def test_clean_pdf_and_a_photo_without_gps(write):
+    photo = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0110] = "Pixel 8"  # a camera model is not a location
+    Image.new("RGB", (8, 8), "red").save(photo, "JPEG", exif=exif)
+    body = PDF_START + b"<< /Author (Par Bay) >>\nstream\n" + photo.getvalue() + b"\nendstream\n%%EOF\n"
+    assert pdf_metadata_problem(write("report.pdf", body)) is None
+
+
+def test_a_marker_across_two_chunks_is_found(write, monkeypatch):
+    import voices.media_files as media_files
+
+    monkeypatch.setattr(media_files, "_CHUNK", 64)
+    body = PDF_START + b"x" * (64 - len(PDF_START) - 5) + b"exif:GPSLatitude='1'" + b"\n%%EOF"
+    assert pdf_metadata_problem(write("report.pdf", body)) == LOCATION_MESSAGE
+
+
+def test_not_a_pdf(write):
+    assert pdf_metadata_problem(write("report.pdf", b"exif:GPSLatitude but no PDF header")) is None
+
+
+# --- garbage never raises ------------------------------------------------------------------
+
+def test_garbage_never_raises(write, tmp_path):
+    rng = random.Random(20240501)
+    samples = [b"", b"ID3", b"\0\0\0\x01ftyp", bytes(rng.getrandbits(8) for _ in range(4096))]
+    for good in (mp4_with_location(), mp4(apple_keys(b"com.apple.quicktime.location.ISO6709")),
+                 id3(frame(b"TXXX", b"\0GPS\0x")), PDF_START + b"exif:GPS"):
+        samples += [good[:cut] for cut in range(0, len(good), 7)]
+        for _ in range(200):  # flip bytes, including the sizes
+            broken = bytearray(good)
+            for _ in range(3):
+                broken[rng.randrange(len(broken))] = rng.getrandbits(8)
+            samples.append(bytes(broken))
+    for index, data in enumerate(samples):
+        path = write(f"sample{index}.mp4", data)
+        assert media_location_problem(path) in (None, LOCATION_MESSAGE)
+        assert pdf_metadata_problem(path) in (None, LOCATION_MESSAGE)
+    assert media_location_problem(write("random.mp4", samples[3])) is None
+    assert media_location_problem(tmp_path / "missing.mp4") is None
+    assert pdf_metadata_problem(tmp_path) is None  # a folder, not a file
