@@ -328,3 +328,25 @@ def test_folder_story_with_photo_media_and_documents(tiny):
         assert (site / "stories" / "hub" / name).is_file()
     assert not (site / "stories" / "hub" / "unused.jpg").exists()
     assert not (site / "stories" / "gone" / "face.jpg").exists()
+
+
+def test_without_javascript_browse_pages_reach_every_story(tiny):
+    for number in range(65):  # more than the home page, the latest list or one browse page holds
+        tiny.story(f"s{number}", story(f"Story {number}", f"20{10 + number % 12}-{1 + number % 12:02d}"))
+    site, _ = build(tiny)
+    seen, queue, reached = {"index.html"}, ["index.html"], set()
+    while queue:
+        current = queue.pop()
+        parser = _Links()
+        parser.feed((site / current).read_text(encoding="utf-8"))
+        for url in parser.urls:
+            parts = urlsplit(urljoin("https://example.org" + BASE + current, url))
+            if parts.netloc != "example.org" or not parts.path.startswith(BASE) or not parts.path.endswith("/"):
+                continue
+            target = parts.path[len(BASE):] + "index.html"
+            if target not in seen and (site / target).is_file():
+                seen.add(target)
+                queue.append(target)
+                if target.startswith("stories/") and target.count("/") == 2:
+                    reached.add(target.split("/")[1])
+    assert reached == {f"s{number}" for number in range(65)}
