@@ -195,7 +195,15 @@ def check_bodies(archive: Archive) -> list[Problem]:
         masked = mask_code(entry.body)  # examples inside code are not checked
         problems += link_problems(entry.body, entry.path, entry.body_line, stories, areas, aliases, masked)
         problems += body_problems(entry.body, entry.path, entry.body_line)
+        for match in _SNIPPET.finditer(masked):
+            problems.append(Problem(entry.path, entry.body_line + masked.count("\n", 0, match.start()), "body",
+                                    "a “--8<--” line would pull another file of the repository into the page",
+                                    "copy the text you need into the story instead"))
     return problems
+
+
+# pymdownx.snippets is for the hand-written guide only; in a story it could publish any file.
+_SNIPPET = re.compile(r"^[ \t]*;?-{1,}8<-{1,}", re.MULTILINE)
 
 
 def _context(settings: ArchiveSettings | None, taxonomy: Taxonomy | None,
