@@ -109,3 +109,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         if site.record_addresses(_state["published"]):
             log.info("New addresses recorded in urls.txt: commit it so they are kept for good.")
     log.info(site.summary(len(site.pages)))
+    report, within_budget = site.size_report(Path(config.site_dir))
+    if not within_budget:
+        raise PluginError(report + " Link large media with url: instead of keeping it in the repository.")
+    log.info(report)

@@ -26,6 +26,19 @@ The story's text.
 """
 
 
+def _small_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 140, 60)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+SMALL_JPEG = _small_jpeg()  # a real, metadata-free photo for stories that need one
+
+
 class TinyArchive:
     """A throwaway archive: the repository's settings and taxonomy, two areas, no stories."""
 

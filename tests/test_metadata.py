@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from conftest import SMALL_JPEG
 from voices.archive import load_archive
 from voices.metadata import area_head, citation_text, story_head, withdrawn_head
 
@@ -193,7 +194,7 @@ def test_licence_follows_the_story_or_the_default(tiny):
 
 def test_image_only_with_an_image_url(tiny):
     tiny.story("pictured", story_text(extra="image:\n  src: garden.jpg\n  alt: Volunteers & a raised bed\n"),
-               files={"garden.jpg": b"jpeg"})
+               files={"garden.jpg": SMALL_JPEG})
     archive = load(tiny)
     story = archive.stories["pictured"]
     image = SITE + "stories/pictured/garden.jpg"

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import GOOD_STORY
+from conftest import SMALL_JPEG, GOOD_STORY
 
 from voices.archive import load_archive
 from voices.cli import main
@@ -100,10 +100,10 @@ def test_rename_single_file_story(tiny):
 
 def test_rename_folder_story_moves_the_files_beside_it(tiny):
     tiny.story("old", GOOD_STORY.replace("themes:", "image:\n  src: photo.jpg\n  alt: A photo\nthemes:"),
-               files={"photo.jpg": b"not really a jpeg"})
+               files={"photo.jpg": SMALL_JPEG})
     lines = rename_story(tiny.root, "old", "new")
     assert not (tiny.root / "stories" / "old").exists()
-    assert (tiny.root / "stories" / "new" / "photo.jpg").read_bytes() == b"not really a jpeg"
+    assert (tiny.root / "stories" / "new" / "photo.jpg").read_bytes() == SMALL_JPEG
     assert lines[0].startswith("moved stories/old/ → stories/new/")
     assert "stories/new/index.md" in lines[1]
     archive, problems = load_archive(tiny.root)

@@ -306,27 +306,48 @@ def test_serve_previews_drafts_and_reloads_on_change(tiny):
         server.wait(timeout=10)
 
 
+def jpeg(width: int = 1200, height: int = 800, gps: bool = False) -> bytes:
+    """A real photo-like JPEG, optionally carrying a GPS position (as phones write it)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), (200, 120, 40))
+    exif = Image.Exif()
+    if gps:
+        exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
 def test_folder_story_with_photo_media_and_documents(tiny):
     tiny.story("hub", story("The hub opens", "2021-03", more=(
         "image:\n  src: hub.jpg\n  alt: The new hub's front door\n  credit: Photo by Example Group\n"
         "media:\n  - src: talk.mp3\n    type: audio\n    title: A talk\n    transcript: talk.md\n"
         "  - url: https://video.example.org/film\n    type: video\n    transcript: Words spoken in the film.\n"
         "attachments:\n  - src: report.pdf\n    title: Annual report\n")),
-        files={"hub.jpg": b"jpeg bytes", "talk.mp3": b"mp3", "talk.md": b"Transcriptword said here.",
-               "report.pdf": b"%PDF", "unused.jpg": b"never published"})
+        files={"hub.jpg": jpeg(), "talk.mp3": b"mp3", "talk.md": b"Transcriptword said here.",
+               "report.pdf": b"%PDF-1.4 example", "unused.jpg": b"never published"})
     tiny.story("gone", "---\ntitle: Gone\ndate: 2017\nareas: [par-bay]\nthemes: [skills]\nimage:\n  src: face.jpg\n"
                        "  alt: A face\nstatus: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: rights\n---\n",
-               files={"face.jpg": b"jpeg"})
-    site, _ = build(tiny)
+               files={"face.jpg": jpeg()})
+    site, log = build(tiny)
     page = read(site, "stories/hub")
-    assert 'alt="The new hub\'s front door"' in page and 'src="hub.jpg"' in page and "Photo by Example Group" in page
+    assert "The new hub&#x27;s front door" in page and "Photo by Example Group" in page
+    assert '<source type="image/webp" srcset="hub-480.webp 480w, hub-960.webp 960w, hub-1200.webp 1200w"' in page
+    assert re.search(r'<img src="hub-960.jpg" srcset="[^"]*" sizes="[^"]*" width="1200" height="800"', page)
+    assert "loading=" not in page.split("voices-hero")[1].split("</figure>")[0]  # the hero loads at once
     assert re.search(r'<audio controls(="")? preload="none" src="talk.mp3">', page)
     assert "Transcriptword said here." in page
     assert "opens on another site" in page and "Words spoken in the film." in page
     assert 'href="report.pdf"' in page and "Annual report" in page
-    for name in ("hub.jpg", "talk.mp3", "report.pdf"):
+    assert "(PDF, 1 KB)" in page
+    for name in ("hub-480.webp", "hub-1200.jpg", "talk.mp3", "report.pdf"):
         assert (site / "stories" / "hub" / name).is_file()
+    assert not (site / "stories" / "hub" / "hub.jpg").exists()  # originals are never published
     assert not (site / "stories" / "hub" / "unused.jpg").exists()
+    assert "1 images (1 encoded" in log
     assert not (site / "stories" / "gone" / "face.jpg").exists()
 
 
@@ -350,3 +371,36 @@ def test_without_javascript_browse_pages_reach_every_story(tiny):
                 if target.startswith("stories/") and target.count("/") == 2:
                     reached.add(target.split("/")[1])
     assert reached == {f"s{number}" for number in range(65)}
+
+
+def test_images_are_cached_between_builds(tiny):
+    from voices.site import SiteBuild
+
+    tiny.story("one", story("One", "2019", more="image:\n  src: a.jpg\n  alt: A\n"),
+               files={"a.jpg": jpeg(), "b.jpg": jpeg(900, 600)})
+    (tiny.root / "stories" / "one" / "index.md").write_text(
+        story("One", "2019", more="image:\n  src: a.jpg\n  alt: A\n", body="Text.\n\n![The second](b.jpg)"),
+        encoding="utf-8")
+    first, _ = SiteBuild.load(tiny.root)
+    assert first.images.encoded == 2
+    assert 'loading="lazy"' in first.images.pictures[("one", "b.jpg")]
+    again, _ = SiteBuild.load(tiny.root)
+    assert again.images.encoded == 0  # nothing re-encoded
+    (tiny.root / "stories" / "one" / "b.jpg").write_bytes(jpeg(800, 600))
+    changed, _ = SiteBuild.load(tiny.root)
+    assert changed.images.encoded == 1  # only the changed image
+
+
+def test_photo_carrying_gps_is_refused_with_the_fix(tiny):
+    tiny.story("gps", story("GPS", "2019", more="image:\n  src: phone.jpg\n  alt: A street\n"),
+               files={"phone.jpg": jpeg(gps=True)})
+    problem = tiny.only("image.src")
+    assert problem.line == 8 and "location (GPS)" in problem.message
+    assert "voices scrub stories/gps/phone.jpg" in problem.hint
+
+
+def test_body_image_needs_alt_text_or_an_explicit_decorative_mark(tiny):
+    tiny.story("body", story("Body", "2019", body="![](a.jpg)\n\n![](b.jpg){: alt=\"\" }"),
+               files={"a.jpg": jpeg(), "b.jpg": jpeg()})
+    problems = [p for p in tiny.problems() if p.field == "body"]
+    assert len(problems) == 1 and problems[0].line == 9 and "a.jpg has no alt text" in problems[0].message

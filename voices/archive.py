@@ -16,7 +16,7 @@ from voices.reading import FieldPath, parse_front_matter_file
 from voices.safe_html import body_problems, mask_code
 from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
-from voices.validate import check_area, check_story
+from voices.validate import body_image_problems, check_area, check_story
 
 SETTINGS_FILE = "archive.yml"
 TAXONOMY_FILE = "taxonomy.yml"
@@ -195,6 +195,7 @@ def check_bodies(archive: Archive) -> list[Problem]:
         masked = mask_code(entry.body)  # examples inside code are not checked
         problems += link_problems(entry.body, entry.path, entry.body_line, stories, areas, aliases, masked)
         problems += body_problems(entry.body, entry.path, entry.body_line)
+        problems += body_image_problems(entry.body, masked, entry.path, entry.body_line, entry.folder)
         for match in _SNIPPET.finditer(masked):
             problems.append(Problem(entry.path, entry.body_line + masked.count("\n", 0, match.start()), "body",
                                     "a “--8<--” line would pull another file of the repository into the page",

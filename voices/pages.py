@@ -18,6 +18,7 @@ from voices.assemble import GROUPS, Listing, SitePlan
 from voices.contract import REGIONS
 from voices.links import resolve_links
 from voices.urls import listing_url, source_uri
+from voices.validate import MARKDOWN_IMAGE
 
 GROUP_TITLES = {"themes": "Themes", "regions": "Regions", "programmes": "Programmes",
                 "kinds": "Kinds of story", "years": "Timeline"}
@@ -58,8 +59,11 @@ def link(from_src: str, to_src: str) -> str:
     return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
 
 
-def build_pages(archive: Archive, plan: SitePlan) -> list[GeneratedPage]:
-    """Every generated page of the site."""
+def build_pages(archive: Archive, plan: SitePlan,
+                pictures: dict[tuple[str, str], str] | None = None) -> list[GeneratedPage]:
+    """Every generated page of the site. ``pictures`` holds the responsive ``<picture>`` markup
+    of each processed image, by (story slug, file name)."""
+    pictures = pictures or {}
     pages: list[GeneratedPage] = []
     shown = {story.slug for story in plan.stories}
     aliases = {alias.strip("/").removeprefix("stories/"): story.slug
@@ -75,7 +79,7 @@ def build_pages(archive: Archive, plan: SitePlan) -> list[GeneratedPage]:
         return story.page_source
 
     for story in plan.stories:
-        pages.append(story_page(story, archive, plan, target))
+        pages.append(story_page(story, archive, plan, target, pictures))
     for story in plan.withdrawn:
         pages.append(withdrawn_page(story, archive))
     for area in archive.areas.values():
@@ -92,7 +96,8 @@ def build_pages(archive: Archive, plan: SitePlan) -> list[GeneratedPage]:
 
 # --- stories --------------------------------------------------------------------------------
 
-def story_page(story: Story, archive: Archive, plan: SitePlan, target) -> GeneratedPage:
+def story_page(story: Story, archive: Archive, plan: SitePlan, target,
+               pictures: dict[tuple[str, str], str] | None = None) -> GeneratedPage:
     src = story.page_source
     meta = story.meta
     labels = archive.taxonomy.labels
@@ -114,17 +119,19 @@ def story_page(story: Story, archive: Archive, plan: SitePlan, target) -> Genera
             f"- **Programme:** [{text(labels('programmes')[meta.programme])}]"
             f"({link(src, source_uri(listing_url('programmes', meta.programme)))})",
             "", "</div>", ""]
+    pictures = pictures or {}
     if meta.image is not None:
         credit = f"<figcaption>{html.escape(meta.image.credit)}</figcaption>" if meta.image.credit else ""
-        out += ['<figure class="voices-hero" markdown>', "",
-                f"![{text(meta.image.alt)}]({link(src, story_file(story, meta.image.src))})", "", credit,
-                "</figure>", ""]
+        picture = pictures.get((story.slug, meta.image.src))
+        image = picture or f"![{text(meta.image.alt)}]({link(src, story_file(story, meta.image.src))})"
+        out += ['<figure class="voices-hero" markdown>', "", image, "", credit, "</figure>", ""]
     out += [f'<p class="voices-summary">{html.escape(meta.summary or "")}</p>', ""]
-    out += [resolve_links(story.body, src, target).strip(), ""]
+    out += [with_pictures(resolve_links(story.body, src, target), story.slug, pictures).strip(), ""]
     out += _media(story)
     if meta.attachments:
         out += ["## Documents", ""]
-        out += [f"- [{text(a.title)}]({link(src, story_file(story, a.src))})" for a in meta.attachments] + [""]
+        out += [f"- [{text(a.title)}]({link(src, story_file(story, a.src))}) ({_file_label(story, a.src)})"
+                for a in meta.attachments] + [""]
     if meta.people and not (meta.consent and meta.consent.minors):
         out += ["## People in this story", "", _and([text(name) for name in meta.people]) + ".", ""]
     out += _story_footer(story, archive, src)
@@ -426,6 +433,22 @@ def _story_item(story: Story, from_src: str, show_areas: bool = True) -> str:
     if meta.status == "draft":
         item += " *draft*"
     return item
+
+
+def with_pictures(body: str, slug: str, pictures: dict[tuple[str, str], str]) -> str:
+    """Markdown images in a body replaced by their responsive ``<picture>`` (already escaped)."""
+    def replace(match: re.Match[str]) -> str:
+        return pictures.get((slug, match.group(2)), match.group(0))
+
+    return MARKDOWN_IMAGE.sub(replace, body)
+
+
+def _file_label(story: Story, name: str) -> str:
+    """``PDF, 1.2 MB``: what a reader downloads, before they do."""
+    kind = name.rsplit(".", 1)[-1].upper() if "." in name else "file"
+    size = (story.folder / name).stat().st_size if story.folder is not None else 0
+    amount = f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1000))} KB"
+    return f"{kind}, {amount}"
 
 
 def story_file(story: Story, name: str) -> str:

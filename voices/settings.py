@@ -51,6 +51,8 @@ class ArchiveSettings(ContractModel):
     default_licence: Name
     licences: list[Licence] = Field(min_length=1)
     consent_reference: ConsentReferenceFormat
+    site_budget_mb: int = Field(900, ge=1, description="The build fails when the site grows past this "
+                                "(GitHub Pages refuses sites over 1 GB).")
     contacts: dict[str, Any] = Field(default_factory=dict,
                                      description="Names, addresses and contacts quoted in the policy pages.")
 

@@ -16,7 +16,9 @@ from voices.archive import Archive, Story, load_archive
 from voices.assemble import SitePlan, plan_site
 from voices.history import file_date, last_modified
 from voices.metadata import area_head, story_head, withdrawn_head
+from voices.images import DEFAULT_SETTINGS, IMAGE_SUFFIXES, ImageProblem, encode_count, picture_html, process_image
 from voices.pages import GeneratedPage, build_pages, home_sections, story_file
+from voices.validate import MARKDOWN_IMAGE
 from voices.permalinks import normalise, read_registry, registry_problems, write_registry
 from voices.problems import Problem
 from voices.search import area_fields, build_index, index_wrapper, story_fields, without_furniture
@@ -35,6 +37,7 @@ class SiteBuild:
     plan: SitePlan
     pages: dict[str, GeneratedPage]
     timings: dict[str, float] = field(default_factory=dict)
+    images: StoryImages | None = None
     index_report: object = None
     _dates: dict | None = None
 
@@ -47,19 +50,28 @@ class SiteBuild:
         if archive is None or problems:
             return None, problems
         plan = plan_site(archive, include_drafts=preview)
-        pages = {page.src_uri: page for page in build_pages(archive, plan)}
-        timings = {"load and validate": loaded - started, "assemble": time.perf_counter() - loaded}
-        return cls(root.resolve(), archive, plan, pages, timings), []
+        assembled = time.perf_counter()
+        images, problems = process_story_images(root, plan.stories)
+        if problems:
+            return None, problems
+        processed = time.perf_counter()
+        pages = {page.src_uri: page for page in build_pages(archive, plan, images.pictures)}
+        timings = {"load and validate": loaded - started, "assemble": assembled - loaded + time.perf_counter() - processed,
+                   "images": processed - assembled}
+        return cls(root.resolve(), archive, plan, pages, timings, images=images), []
 
     # --- what the generator adds -------------------------------------------------------------
 
     def story_files(self) -> dict[str, Path]:
-        """Files from shown stories' folders that their pages use → where they are published."""
-        files: dict[str, Path] = {}
+        """Files shown stories' pages use → where they are published: the processed copies of
+        images (never the originals), and media and documents as they are."""
+        files: dict[str, Path] = dict(self.images.files) if self.images else {}
         for story in self.plan.stories:
             if story.folder is None:
                 continue
             for name in _used_files(story):
+                if Path(name).suffix.lower() in IMAGE_SUFFIXES:
+                    continue
                 source = story.folder / name
                 if source.is_file() and source.resolve().is_relative_to(story.folder.resolve()):
                     files[story_file(story, name)] = source
@@ -148,6 +160,17 @@ class SiteBuild:
     def record_addresses(self, published: set[str]) -> bool:
         return write_registry(self.root, published)
 
+    def size_report(self, site_dir: Path) -> tuple[str, bool]:
+        """The site's total size and largest files; False when it is over the budget."""
+        files = [(f.stat().st_size, f) for f in site_dir.rglob("*") if f.is_file()]
+        total = sum(size for size, _ in files)
+        budget = self.archive.settings.site_budget_mb * 1_000_000
+        largest = ", ".join(f"{f.relative_to(site_dir).as_posix()} ({size / 1e6:.1f} MB)"
+                            for size, f in sorted(files, reverse=True)[:5])
+        text = (f"Site size {total / 1e6:.1f} MB of the {budget / 1e6:.0f} MB budget (site_budget_mb in "
+                f"archive.yml); largest files: {largest}.")
+        return text, total <= budget
+
     def summary(self, page_count: int) -> str:
         shown = sum(1 for s in self.plan.stories if s.meta.status == "published")
         drafts = len(self.plan.stories) - shown
@@ -156,7 +179,56 @@ class SiteBuild:
                 + f", {len(self.plan.withdrawn)} withdrawal notices, {len(self.archive.areas)} areas, "
                 f"{page_count} generated pages, {len(self.plan.redirects)} redirects"
                 + (f", {self.index_report.pages} pages searchable" if self.index_report else "")
+                + (f", {len(self.images.pictures)} images ({self.images.encoded} encoded, the rest cached)"
+                   if self.images and self.images.pictures else "")
                 + f". Phases: {phases}.")
+
+
+IMAGE_CACHE = Path(".cache") / "images"  # kept between builds (and CI runs): see README
+
+
+@dataclass
+class StoryImages:
+    """The responsive copies made of the shown stories' images."""
+
+    pictures: dict[tuple[str, str], str] = field(default_factory=dict)  # (slug, name) → <picture>
+    files: dict[str, Path] = field(default_factory=dict)  # published path → copy on disk
+    encoded: int = 0  # images encoded in this build; the rest came from the cache
+
+
+def process_story_images(root: Path, stories: list[Story]) -> tuple[StoryImages, list[Problem]]:
+    """Make the site copies of every image the shown stories use (hero and text), cached by
+    content, so a rebuild re-encodes only new or changed images."""
+    result, problems = StoryImages(), []
+    cache = root / IMAGE_CACHE
+    before = encode_count()
+    for story in stories:
+        if story.folder is None:
+            continue
+        wanted = {}
+        if story.meta.image and Path(story.meta.image.src).suffix.lower() in IMAGE_SUFFIXES:
+            wanted[story.meta.image.src] = (story.meta.image.alt, False, HERO_SIZES)
+        for match in MARKDOWN_IMAGE.finditer(story.body):
+            name = match.group(2)
+            if Path(name).suffix.lower() in IMAGE_SUFFIXES and "/" not in name and name not in wanted:
+                wanted[name] = (html.unescape(match.group(1)), True, BODY_SIZES)
+        for name, (alt, lazy, sizes) in wanted.items():
+            out_dir = cache / "site" / story.slug
+            try:
+                variants = process_image(story.folder / name, out_dir, DEFAULT_SETTINGS, cache / "store")
+            except ImageProblem as problem:
+                problems.append(Problem(story.path, 1, "image", f"“{name}” {problem.message}", problem.hint))
+                continue
+            result.pictures[(story.slug, name)] = picture_html(variants, alt, sizes, lazy)
+            for variant in variants:
+                result.files[story_file(story, variant.path)] = out_dir / variant.path
+    result.encoded = encode_count() - before
+    return result, problems
+
+
+# Layout widths: the content column is at most ~46rem wide; phones use the full width.
+HERO_SIZES = "(min-width: 76.25em) 46rem, 100vw"
+BODY_SIZES = HERO_SIZES
 
 
 def _used_files(story: Story) -> list[str]:

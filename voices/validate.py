@@ -8,6 +8,7 @@ data so that one mistake does not hide another.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from voices.contract import (
     StoryFrontMatter,
     did_you_mean,
 )
+from voices.images import original_file_problem
 from voices.problems import Problem
 from voices.reading import FieldPath, ParsedFile, field_name
 
@@ -249,6 +251,40 @@ def _story_files(parsed: ParsedFile, folder: Path | None) -> list[Problem]:
         elif path[-1] == "captions" and not name.lower().endswith(".vtt"):
             problems.append(Problem(parsed.path, line, where, "captions must be a WebVTT (.vtt) file",
                                     "export the captions as WebVTT"))
+        else:
+            # The repository is public: an original that leaks location is published already.
+            found = original_file_problem(target)
+            if found:
+                problems.append(Problem(parsed.path, line, where, f"“{name}” {found[0]}", found[1]))
+    return problems
+
+
+# ![alt](file "title"){ attributes }: images written in a story's or area's text
+MARKDOWN_IMAGE = re.compile(r'!\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)(\{[^}\n]*\})?')
+
+
+def body_image_problems(body: str, masked: str, path: str, first_line: int, folder: Path | None) -> list[Problem]:
+    """Images in the text: alt text given (decorative ones say alt="" explicitly), the file in
+    the folder, and the file free of location or owner data."""
+    problems = []
+    for match in MARKDOWN_IMAGE.finditer(masked):
+        alt, name, attributes = body[match.start(1):match.end(1)], match.group(2), match.group(3) or ""
+        line = first_line + masked.count("\n", 0, match.start())
+        if not alt.strip() and 'alt=""' not in attributes.replace("'", '"'):
+            problems.append(Problem(path, line, "body", f"the image {name} has no alt text",
+                                    f"describe it: ![what the picture shows]({name}) — or, if it is only "
+                                    f'decoration, write ![]({name}){{: alt="" }}'))
+        if "://" in name or name.startswith(("/", "#", "data:")):
+            continue
+        target = folder / name if folder is not None else None
+        if target is None or not target.is_file() or ".." in name.split("/"):
+            where = "the story's folder" if folder is not None else "a folder (stories/<slug>/index.md)"
+            problems.append(Problem(path, line, "body", f"the image {name} is not in {where}",
+                                    "upload it beside index.md and give just its file name"))
+            continue
+        found = original_file_problem(target)
+        if found:
+            problems.append(Problem(path, line, "body", f"the image {name} {found[0]}", found[1]))
     return problems
 
 
