@@ -67,6 +67,14 @@ def _write_fixture(root: Path) -> None:
     for slug, (title, date, summary, areas, themes, body) in stories.items():
         tiny.story(slug, STORY.format(title=f'"{title}"', date=date, summary=summary, areas=areas,
                                       themes=themes, body=body))
+    # The garden story gets a photo, as a folder story.
+    (root / "stories" / "garden.md").unlink()
+    from test_site_pages import jpeg
+
+    title, date, summary, areas, themes, body = stories["garden"]
+    tiny.story("garden", STORY.format(title=f'"{title}"', date=date, summary=summary, areas=areas, themes=themes,
+                                      body=body).replace("themes:", "image:\n  src: garden.jpg\n  alt: Raised beds\nthemes:"),
+               files={"garden.jpg": jpeg(2400, 1600)})
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -261,3 +269,19 @@ def test_keyboard_only_journey_from_home_to_a_story(page_factory, base_url):
     page.keyboard.press("Enter")
     page.wait_for_url("**/stories/garden/")
     assert "A garden for St Matthew's" in page.locator("h1").text_content()
+
+
+@pytest.mark.parametrize(("width", "expected"), [(320, "garden-480.webp"), (1280, "garden-960.webp")])
+def test_story_photo_loads_the_right_variant_without_layout_shift(page_factory, base_url, width, expected):
+    page = page_factory(viewport={"width": width, "height": 800}, device_scale_factor=1)
+    page.add_init_script("""
+        window.__shift = 0;
+        new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__shift += e.value; })
+            .observe({type: 'layout-shift', buffered: true});
+    """)
+    page.goto(base_url + "stories/garden/")
+    image = page.locator(".voices-hero img")
+    image.evaluate("img => img.complete || new Promise(done => img.addEventListener('load', done))")
+    assert image.evaluate("img => img.currentSrc").endswith(expected)
+    assert image.get_attribute("width") == "1600" and image.get_attribute("height") in ("1066", "1067")
+    assert page.evaluate("window.__shift") == 0
