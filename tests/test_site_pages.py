@@ -383,7 +383,7 @@ def test_images_are_cached_between_builds(tiny):
         encoding="utf-8")
     first, _ = SiteBuild.load(tiny.root)
     assert first.images.encoded == 2
-    assert 'loading="lazy"' in first.images.pictures[("one", "b.jpg")]
+    assert 'loading="lazy"' in first.images.pictures[("stories/one", "b.jpg")]
     again, _ = SiteBuild.load(tiny.root)
     assert again.images.encoded == 0  # nothing re-encoded
     (tiny.root / "stories" / "one" / "b.jpg").write_bytes(jpeg(800, 600))
@@ -404,3 +404,16 @@ def test_body_image_needs_alt_text_or_an_explicit_decorative_mark(tiny):
                files={"a.jpg": jpeg(), "b.jpg": jpeg()})
     problems = [p for p in tiny.problems() if p.field == "body"]
     assert len(problems) == 1 and problems[0].line == 9 and "a.jpg has no alt text" in problems[0].message
+
+
+def test_area_in_folder_form_publishes_its_photos(tiny):
+    (tiny.root / "areas" / "ramsey.md").unlink()
+    folder = tiny.root / "areas" / "ramsey"
+    folder.mkdir()
+    (folder / "index.md").write_text("---\nname: Ramsey\n---\n\n![The market square](square.jpg)\n", encoding="utf-8")
+    (folder / "square.jpg").write_bytes(jpeg(1000, 500))
+    site, _ = build(tiny)
+    page = read(site, "areas/ramsey")
+    assert 'alt="The market square"' in page and 'loading="lazy"' in page
+    assert (site / "areas" / "ramsey" / "square-960.webp").is_file()
+    assert not (site / "areas" / "ramsey" / "square.jpg").exists()

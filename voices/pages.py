@@ -62,7 +62,7 @@ def link(from_src: str, to_src: str) -> str:
 def build_pages(archive: Archive, plan: SitePlan,
                 pictures: dict[tuple[str, str], str] | None = None) -> list[GeneratedPage]:
     """Every generated page of the site. ``pictures`` holds the responsive ``<picture>`` markup
-    of each processed image, by (story slug, file name)."""
+    of each processed image, by (published folder, file name)."""
     pictures = pictures or {}
     pages: list[GeneratedPage] = []
     shown = {story.slug for story in plan.stories}
@@ -83,7 +83,7 @@ def build_pages(archive: Archive, plan: SitePlan,
     for story in plan.withdrawn:
         pages.append(withdrawn_page(story, archive))
     for area in archive.areas.values():
-        pages.append(area_page(area, archive, plan, target))
+        pages.append(area_page(area, archive, plan, target, pictures))
     pages.append(areas_index(archive, plan))
     pages.append(stories_index(plan))
     for group in GROUPS:
@@ -122,11 +122,11 @@ def story_page(story: Story, archive: Archive, plan: SitePlan, target,
     pictures = pictures or {}
     if meta.image is not None:
         credit = f"<figcaption>{html.escape(meta.image.credit)}</figcaption>" if meta.image.credit else ""
-        picture = pictures.get((story.slug, meta.image.src))
+        picture = pictures.get((f"stories/{story.slug}", meta.image.src))
         image = picture or f"![{text(meta.image.alt)}]({link(src, story_file(story, meta.image.src))})"
         out += ['<figure class="voices-hero" markdown>', "", image, "", credit, "</figure>", ""]
     out += [f'<p class="voices-summary">{html.escape(meta.summary or "")}</p>', ""]
-    out += [with_pictures(resolve_links(story.body, src, target), story.slug, pictures).strip(), ""]
+    out += [with_pictures(resolve_links(story.body, src, target), f"stories/{story.slug}", pictures).strip(), ""]
     out += _media(story)
     if meta.attachments:
         out += ["## Documents", ""]
@@ -221,7 +221,8 @@ def withdrawn_page(story: Story, archive: Archive) -> GeneratedPage:
 
 # --- areas ----------------------------------------------------------------------------------
 
-def area_page(area: Area, archive: Archive, plan: SitePlan, target) -> GeneratedPage:
+def area_page(area: Area, archive: Archive, plan: SitePlan, target,
+              pictures: dict[tuple[str, str], str] | None = None) -> GeneratedPage:
     src = area.page_source
     meta = area.meta
     labels = archive.taxonomy.labels("programmes")
@@ -241,7 +242,8 @@ def area_page(area: Area, archive: Archive, plan: SitePlan, target) -> Generated
     if meta.summary:
         out += [f'<p class="voices-summary">{html.escape(meta.summary)}</p>', ""]
     out += ["## Legacy", ""]
-    out += [resolve_links(area.body, src, target).strip() or "The story of this area's legacy has not yet been written.", ""]
+    legacy = with_pictures(resolve_links(area.body, src, target), f"areas/{area.slug}", pictures or {}).strip()
+    out += [legacy or "The story of this area's legacy has not yet been written.", ""]
     if meta.legacy:
         out += ["## Successor bodies", ""]
         for body in meta.legacy:
@@ -435,10 +437,11 @@ def _story_item(story: Story, from_src: str, show_areas: bool = True) -> str:
     return item
 
 
-def with_pictures(body: str, slug: str, pictures: dict[tuple[str, str], str]) -> str:
-    """Markdown images in a body replaced by their responsive ``<picture>`` (already escaped)."""
+def with_pictures(body: str, folder: str, pictures: dict[tuple[str, str], str]) -> str:
+    """Markdown images in a body replaced by their responsive ``<picture>`` (already escaped);
+    ``folder`` is where the page's files are published, e.g. ``stories/<slug>``."""
     def replace(match: re.Match[str]) -> str:
-        return pictures.get((slug, match.group(2)), match.group(0))
+        return pictures.get((folder, match.group(2)), match.group(0))
 
     return MARKDOWN_IMAGE.sub(replace, body)
 

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voices.archive import Archive, Story, load_archive
+from voices.archive import Archive, Area, Story, load_archive
 from voices.assemble import SitePlan, plan_site
 from voices.history import file_date, last_modified
 from voices.metadata import area_head, story_head, withdrawn_head
@@ -37,7 +37,7 @@ class SiteBuild:
     plan: SitePlan
     pages: dict[str, GeneratedPage]
     timings: dict[str, float] = field(default_factory=dict)
-    images: StoryImages | None = None
+    images: SiteImages | None = None
     index_report: object = None
     _dates: dict | None = None
 
@@ -51,7 +51,7 @@ class SiteBuild:
             return None, problems
         plan = plan_site(archive, include_drafts=preview)
         assembled = time.perf_counter()
-        images, problems = process_story_images(root, plan.stories)
+        images, problems = process_images(root, plan.stories, list(archive.areas.values()))
         if problems:
             return None, problems
         processed = time.perf_counter()
@@ -188,40 +188,43 @@ IMAGE_CACHE = Path(".cache") / "images"  # kept between builds (and CI runs): se
 
 
 @dataclass
-class StoryImages:
-    """The responsive copies made of the shown stories' images."""
+class SiteImages:
+    """The responsive copies made of the images pages use."""
 
     pictures: dict[tuple[str, str], str] = field(default_factory=dict)  # (slug, name) → <picture>
     files: dict[str, Path] = field(default_factory=dict)  # published path → copy on disk
     encoded: int = 0  # images encoded in this build; the rest came from the cache
 
 
-def process_story_images(root: Path, stories: list[Story]) -> tuple[StoryImages, list[Problem]]:
-    """Make the site copies of every image the shown stories use (hero and text), cached by
-    content, so a rebuild re-encodes only new or changed images."""
-    result, problems = StoryImages(), []
+def process_images(root: Path, stories: list[Story],
+                         areas: list[Area] = ()) -> tuple[SiteImages, list[Problem]]:
+    """Make the site copies of every image the shown stories and the areas use (heroes and
+    images in the text), cached by content, so a rebuild re-encodes only new or changed ones."""
+    result, problems = SiteImages(), []
     cache = root / IMAGE_CACHE
     before = encode_count()
-    for story in stories:
-        if story.folder is None:
+    for entry in [*stories, *areas]:
+        if entry.folder is None:
             continue
+        folder = entry.url.rstrip("/")  # stories/<slug> or areas/<slug>: files sit beside the page
         wanted = {}
-        if story.meta.image and Path(story.meta.image.src).suffix.lower() in IMAGE_SUFFIXES:
-            wanted[story.meta.image.src] = (story.meta.image.alt, False, HERO_SIZES)
-        for match in MARKDOWN_IMAGE.finditer(story.body):
+        image = getattr(entry.meta, "image", None)
+        if image and Path(image.src).suffix.lower() in IMAGE_SUFFIXES:
+            wanted[image.src] = (image.alt, False, HERO_SIZES)
+        for match in MARKDOWN_IMAGE.finditer(entry.body):
             name = match.group(2)
             if Path(name).suffix.lower() in IMAGE_SUFFIXES and "/" not in name and name not in wanted:
                 wanted[name] = (html.unescape(match.group(1)), True, BODY_SIZES)
         for name, (alt, lazy, sizes) in wanted.items():
-            out_dir = cache / "site" / story.slug
+            out_dir = cache / "site" / folder
             try:
-                variants = process_image(story.folder / name, out_dir, DEFAULT_SETTINGS, cache / "store")
+                variants = process_image(entry.folder / name, out_dir, DEFAULT_SETTINGS, cache / "store")
             except ImageProblem as problem:
-                problems.append(Problem(story.path, 1, "image", f"“{name}” {problem.message}", problem.hint))
+                problems.append(Problem(entry.path, 1, "image", f"“{name}” {problem.message}", problem.hint))
                 continue
-            result.pictures[(story.slug, name)] = picture_html(variants, alt, sizes, lazy)
+            result.pictures[(folder, name)] = picture_html(variants, alt, sizes, lazy)
             for variant in variants:
-                result.files[story_file(story, variant.path)] = out_dir / variant.path
+                result.files[f"{folder}/{variant.path}"] = out_dir / variant.path
     result.encoded = encode_count() - before
     return result, problems
 
