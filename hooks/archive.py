@@ -8,12 +8,14 @@
 - on_page_content: sanitize rendered story and area HTML (a second line of defence) and mark
   it for the search index.
 - on_post_page, on_post_template: ``<html lang="en-GB">``, the 404 page included.
-- on_post_build: build the Pagefind index, record the addresses published, print a summary.
+- on_post_build: build the Pagefind index, audit the site for leaks and lost stories,
+  record the addresses published, print a summary.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,11 +41,14 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
-    site, problems = SiteBuild.load(root, preview=_state["command"] == "serve")
+    takedown = os.environ.get("VOICES_TAKEDOWN") == "1"  # the emergency path: docs/guide/takedown.md
+    site, problems = SiteBuild.load(root, preview=_state["command"] == "serve", takedown=takedown)
     if site is None:
         listed = "\n".join(str(problem) for problem in problems)
         raise PluginError(f"The archive's content has {len(problems)} problem(s); nothing was built:\n{listed}")
-    _state.update(site=site, started=time.perf_counter())
+    for problem in site.set_aside:
+        log.info("Left out by the emergency takedown build (fix it next): %s", problem)
+    _state.update(site=site, started=time.perf_counter(), takedown=takedown)
     config.site_url = config.site_url or site.archive.settings.site_url
     config.extra["archive"] = {"name": site.archive.settings.name}
     return config
@@ -59,7 +64,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, src_uri, content=content))
     published = site.published_paths([file.dest_uri for file in files.documentation_pages()])
     problems = site.address_problems(published)
-    if problems:
+    if problems and _state["takedown"]:
+        for problem in problems:
+            log.info("Not blocking during the emergency takedown build: %s", problem)
+    elif problems:
         listed = "\n".join(str(problem) for problem in problems)
         raise PluginError(f"{len(problems)} published address(es) would disappear:\n{listed}")
     _state["published"] = published
@@ -106,7 +114,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     site.timings["render"] = time.perf_counter() - _state["started"]
     if _state["command"] == "build":
         site.build_search_index(Path(config.site_dir))
-        if site.record_addresses(_state["published"]):
+        leaks = site.audit(Path(config.site_dir))
+        if leaks:
+            raise PluginError(f"The built site fails its audit ({len(leaks)} finding(s)); nothing may be "
+                              "deployed:\n" + "\n".join(leaks))
+        if not _state["takedown"] and site.record_addresses(_state["published"]):
             log.info("New addresses recorded in urls.txt: commit it so they are kept for good.")
     log.info(site.summary(len(site.pages)))
     report, within_budget = site.size_report(Path(config.site_dir))

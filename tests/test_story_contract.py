@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GOOD_STORY
+from conftest import GOOD_STORY, SMALL_JPEG
 
 
 def with_line(old: str, new: str) -> str:
@@ -419,3 +419,28 @@ def test_all_problems_in_all_files_at_once(tiny):
     found = {(p.path, p.field) for p in tiny.problems()}
     assert found == {("stories/one.md", "title"), ("stories/two.md", "colour"),
                      ("stories/three.md", "date"), ("stories/three.md", "areas[1]")}
+
+
+def test_minors_need_a_scope_that_covers_them(tiny):
+    tiny.story("young", extra("people: [Sam Example]\n" + CONSENT + "  minors: true\n"))
+    problem = tiny.only("consent.scope")
+    assert problem.line == 11 and "under 18" in problem.message and "minors" in problem.hint
+
+
+def test_minors_with_guardian_scope_are_accepted(tiny):
+    tiny.story("young", extra("people: [Sam Example]\n" + CONSENT.replace("[web, archive]", "[web, archive, minors]")
+                              + "  minors: true\n"))
+    assert tiny.problems() == []
+
+
+def test_photo_showing_people_needs_photos_in_scope(tiny):
+    tiny.story("photo", extra("image:\n  src: a.jpg\n  alt: A crowd\n  shows_people: true\n" + CONSENT),
+               files={"a.jpg": SMALL_JPEG})
+    problem = tiny.only("image.shows_people")
+    assert problem.line == 10 and "does not include photos" in problem.message
+
+
+def test_photo_showing_people_without_any_consent(tiny):
+    tiny.story("photo", extra("image:\n  src: a.jpg\n  alt: A crowd\n  shows_people: true\n"),
+               files={"a.jpg": SMALL_JPEG})
+    assert "consent must be recorded" in tiny.only("image.shows_people").message

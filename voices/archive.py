@@ -194,7 +194,7 @@ def check_bodies(archive: Archive) -> list[Problem]:
     for entry in [*archive.stories.values(), *archive.areas.values()]:
         masked = mask_code(entry.body)  # examples inside code are not checked
         problems += link_problems(entry.body, entry.path, entry.body_line, stories, areas, aliases, masked)
-        problems += body_problems(entry.body, entry.path, entry.body_line)
+        problems += body_problems(entry.body, entry.path, entry.body_line, masked)
         problems += body_image_problems(entry.body, masked, entry.path, entry.body_line, entry.folder)
         for match in _SNIPPET.finditer(masked):
             problems.append(Problem(entry.path, entry.body_line + masked.count("\n", 0, match.start()), "body",

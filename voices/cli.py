@@ -95,6 +95,22 @@ def _command_rename(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _command_withdraw(args: argparse.Namespace) -> int:
+    from voices.withdraw import WithdrawError, withdraw_story
+
+    root = _root(args)
+    if root is None:
+        return EXIT_USAGE
+    try:
+        lines = withdraw_story(root, args.slug, args.reason, erase_title=args.erase_title)
+    except WithdrawError as error:
+        print(f"voices withdraw: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for line in lines:
+        print(line)
+    return EXIT_OK
+
+
 def _command_scrub(args: argparse.Namespace) -> int:
     from voices.images import IMAGE_SUFFIXES, ImageProblem, original_file_problem, scrub_in_place
     from voices.media_files import MEDIA_SUFFIXES, PDF_SUFFIXES
@@ -155,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     rename.add_argument("old", help="the story's current slug (its file or folder name)")
     rename.add_argument("new", help="the new slug")
     rename.set_defaults(handler=_command_rename)
+    withdraw = commands.add_parser("withdraw", help="take a story down: keep only the notice at its address, "
+                                   "delete its text, names and files")
+    withdraw.add_argument("slug", help="the story's slug (its file or folder name)")
+    withdraw.add_argument("--reason", required=True, help="a withdrawal reason from taxonomy.yml")
+    withdraw.add_argument("--erase-title", action="store_true", help="remove the title as well")
+    withdraw.set_defaults(handler=_command_withdraw)
     scrub = commands.add_parser("scrub", help="remove location and other metadata from original images, "
                                 "in place; report media and PDFs that carry location")
     scrub.add_argument("paths", nargs="+", metavar="PATH", help="image, audio, video or PDF files, or folders")

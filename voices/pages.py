@@ -132,8 +132,10 @@ def story_page(story: Story, archive: Archive, plan: SitePlan, target,
         out += ["## Documents", ""]
         out += [f"- [{text(a.title)}]({link(src, story_file(story, a.src))}) ({_file_label(story, a.src)})"
                 for a in meta.attachments] + [""]
-    if meta.people and not (meta.consent and meta.consent.minors):
-        out += ["## People in this story", "", _and([text(name) for name in meta.people]) + ".", ""]
+    if meta.people and not (meta.consent and meta.consent.minors):  # minors are never named
+        # Names are shown on the story only: the search index and excerpts skip this block.
+        out += ['<div class="voices-people" markdown>', "", "## People in this story", "",
+                _and([text(name) for name in meta.people]) + ".", "", "</div>", ""]
     out += _story_footer(story, archive, src)
     out += _more(story, archive, plan, src)
     return GeneratedPage(src, "\n".join(out) + "\n", meta.title or "",

@@ -76,12 +76,13 @@ _ATTR_LIST_KEYS = frozenset({"id", "class", "title", "lang", "dir", "alt", "widt
 _ATTR_LIST_HINT = "remove the {: ... } part; the theme does the formatting"
 
 
-def body_problems(body: str, path: str, first_line: int) -> list[Problem]:
+def body_problems(body: str, path: str, first_line: int, masked: str | None = None) -> list[Problem]:
     """Every raw HTML tag, attribute or link in a Markdown body that the archive does not allow.
 
-    ``first_line`` is the file line the body starts on (``ParsedFile.body_line``).
+    ``first_line`` is the file line the body starts on (``ParsedFile.body_line``); ``masked``
+    is ``mask_code(body)`` when the caller has it already.
     """
-    text = mask_code(body)
+    text = masked if masked is not None else mask_code(body)
     starts = _line_starts(text)
     found: list[Problem] = []
 
@@ -278,6 +279,8 @@ def mask_code(body: str) -> str:
     for index in _indented_code_lines(lines, raw):
         lines[index] = _blank(lines[index])
     text = "\n".join(lines)
+    if "`" not in text and "<!--" not in text:
+        return text  # no code spans or comments: nothing more to blank (the common case, fast)
     # Which backtick closes a code span depends on where Markdown's paragraphs end and on
     # which lines are raw HTML; whether "<!-- ` -->" is a comment or holds the start of a code
     # span depends on which comes first. Read it each way and blank only what every reading
@@ -291,6 +294,8 @@ def mask_code(body: str) -> str:
             comments_first = _blank_spans(text, _comments(text, blocks.comments, by_line))
             readings.append(_blank_spans(comments_first,
                                          _code_spans(comments_first, raw_lines, by_line)))
+    if all(reading == readings[0] for reading in readings):
+        return readings[0]
     return "".join(c if c in kept else " " for c, *kept in zip(text, *readings))
 
 

@@ -83,7 +83,7 @@ def index_wrapper(filters: dict[str, list[str]], metadata: dict[str, str], sort:
 
 
 # Page furniture that is not the story's own words: kept out of the index and its excerpts.
-_NOT_CONTENT = re.compile(r'<(\w+) class="(headerlink|voices-byline|voices-facts|voices-licence|voices-cite|voices-more)"')
+_NOT_CONTENT = re.compile(r'<(\w+) class="(headerlink|voices-byline|voices-facts|voices-licence|voices-cite|voices-more|voices-people)"')
 
 
 def without_furniture(content_html: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from voices.archive import Archive, Area, Story, load_archive
 from voices.assemble import SitePlan, plan_site
+from voices.audit import audit_site
 from voices.history import file_date, last_modified
 from voices.metadata import area_head, story_head, withdrawn_head
 from voices.images import DEFAULT_SETTINGS, IMAGE_SUFFIXES, ImageProblem, encode_count, picture_html, process_image
@@ -38,17 +39,38 @@ class SiteBuild:
     pages: dict[str, GeneratedPage]
     timings: dict[str, float] = field(default_factory=dict)
     images: SiteImages | None = None
+    set_aside: list[Problem] = field(default_factory=list)  # left out by an emergency takedown
     index_report: object = None
     _dates: dict | None = None
 
     @classmethod
-    def load(cls, root: Path, preview: bool = False) -> tuple[SiteBuild | None, list[Problem]]:
-        """Load, check and assemble; with problems, nothing is built. ``preview`` shows drafts."""
+    def load(cls, root: Path, preview: bool = False,
+             takedown: bool = False) -> tuple[SiteBuild | None, list[Problem]]:
+        """Load, check and assemble; with problems, nothing is built. ``preview`` shows drafts.
+
+        ``takedown`` is the emergency path: a withdrawal must reach the live site even while
+        other content has problems. Files with problems are then left out (and reported by
+        the caller) unless they are the withdrawn stories, the settings or the taxonomy.
+        """
         started = time.perf_counter()
         archive, problems = load_archive(root)
         loaded = time.perf_counter()
+        if archive is not None and problems and takedown:
+            withdrawn = {s.path for s in archive.stories.values() if s.meta.status == "withdrawn"}
+            blocking = [p for p in problems if p.path in withdrawn or not p.path.startswith(("stories/", "areas/"))]
+            if not blocking:
+                archive = _without(archive, {p.path for p in problems})
+                built, more = cls.load_archive_plan(root, archive, preview, started, loaded)
+                if built is not None:
+                    built.set_aside = problems
+                return built, more
         if archive is None or problems:
             return None, problems
+        return cls.load_archive_plan(root, archive, preview, started, loaded)
+
+    @classmethod
+    def load_archive_plan(cls, root: Path, archive: Archive, preview: bool, started: float,
+                          loaded: float) -> tuple[SiteBuild | None, list[Problem]]:
         plan = plan_site(archive, include_drafts=preview)
         assembled = time.perf_counter()
         images, problems = process_images(root, plan.stories, list(archive.areas.values()))
@@ -131,6 +153,14 @@ class SiteBuild:
             fields = area_fields(page.area, self.archive)
         opening, closing = index_wrapper(*fields, text=re.sub(r"<[^>]+>", " ", content_html))
         return opening + without_furniture(content_html) + closing
+
+    def audit(self, site_dir: Path) -> list[str]:
+        """Leaks and inconsistencies in the built site (see voices/audit.py)."""
+        started = time.perf_counter()
+        problems = audit_site(site_dir, self.archive, self.plan,
+                              "\n".join(page.markdown for page in self.pages.values()))
+        self.timings["audit"] = time.perf_counter() - started
+        return problems
 
     def build_search_index(self, site_dir: Path) -> None:
         report = build_index(site_dir)
@@ -232,6 +262,17 @@ def process_images(root: Path, stories: list[Story],
 # Layout widths: the content column is at most ~46rem wide; phones use the full width.
 HERO_SIZES = "(min-width: 76.25em) 46rem, 100vw"
 BODY_SIZES = HERO_SIZES
+
+
+def _without(archive: Archive, paths: set[str]) -> Archive:
+    """The archive less the stories and areas whose files have problems (emergency takedown)."""
+    from dataclasses import replace
+
+    stories = {slug: s for slug, s in archive.stories.items() if s.path not in paths}
+    areas = {slug: a for slug, a in archive.areas.items() if a.path not in paths}
+    # A story whose area was left out cannot be listed under it: leave the story out too.
+    stories = {slug: s for slug, s in stories.items() if all(a in areas for a in s.meta.areas)}
+    return replace(archive, stories=stories, areas=areas)
 
 
 def _used_files(story: Story) -> list[str]:

@@ -206,6 +206,22 @@ def _story_rules(parsed: ParsedFile, kinds_needing_consent: frozenset[str]) -> l
             f"consent must be recorded because {why}",
             "add a consent: block with recorded, reference and scope (see the template)")
 
+    consent = data.get("consent") if isinstance(data.get("consent"), dict) else None
+    scope = consent.get("scope") if consent else None
+    scopes = {scope} if isinstance(scope, str) else {s for s in scope if isinstance(s, str)} if isinstance(scope, list) else set()
+    if consent and consent.get("minors") is True and "minors" not in scopes:
+        add(("consent", "scope") if "scope" in consent else ("consent", "minors"),
+            "names or shows someone under 18, so the consent scope must include minors",
+            "add minors to scope once a parent or guardian has agreed: scope: [web, archive, minors]")
+    image = data.get("image")
+    if isinstance(image, dict) and image.get("shows_people") is True and status != "withdrawn":
+        if consent is None:
+            add(("image", "shows_people"), "the photo shows people, so consent must be recorded",
+                "add a consent: block whose scope includes photos")
+        elif "photos" not in scopes:
+            add(("image", "shows_people"), "the photo shows people, but the consent scope does not include photos",
+                "add photos to consent.scope if it was agreed; otherwise use a photo without people")
+
     media = data.get("media")
     if isinstance(media, list):
         for index, item in enumerate(media):

@@ -1,0 +1,97 @@
+"""The promises kept to the people in the stories, proved on built sites: planted words from
+people, consent and unpublished stories appear nowhere they must not; the emergency path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from conftest import SMALL_JPEG
+from test_site_build import ENV, mkdocs_build
+from test_site_pages import make_site, read, story
+
+from voices.audit import audit_site, output_texts
+from voices.site import SiteBuild
+
+CONSENT = "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-917\n  scope: [web, archive, photos]\n"
+
+
+def test_people_and_consent_appear_only_where_promised(tiny):
+    tiny.story("talk", story("An interview", "2020", more="kind: interview\npeople: [Zebedee Quillfeather]\n" + CONSENT,
+                             body="Words about the allotment."))
+    tiny.story("other", story("Another story", "2019"))
+    root = make_site(tiny)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    assert "Zebedee Quillfeather" in read(site, "stories/talk")
+    places = {rel for rel, text in output_texts(site) if "Quillfeather" in text}
+    assert places == {"stories/talk/index.html"}  # not the search index, JSON-LD, sitemap or lists
+    assert not any("VBL-2024-917" in text for _, text in output_texts(site))
+    assert any(rel.startswith("pagefind/fragment/") and "allotment" in text for rel, text in output_texts(site))
+
+
+def test_minors_are_never_named(tiny):
+    tiny.story("young", story("Young voices", "2020", more="people: [Ottoline Brambleworth]\n"
+                              + CONSENT.replace("photos]", "photos, minors]") + "  minors: true\n"))
+    root = make_site(tiny)
+    assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
+    assert not any("Brambleworth" in text for _, text in output_texts(root / "site"))
+
+
+def test_audit_finds_a_leak_and_a_lost_story(tiny):
+    tiny.story("live", story("Live story", "2019"))
+    tiny.story("hidden", story("Hidden draft", "2020", more="status: draft\n", body="Xylophonic marmalade."))
+    root = make_site(tiny)
+    assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
+    site_dir = root / "site"
+    build, _ = SiteBuild.load(root)
+    assert audit_site(site_dir, build.archive, build.plan) == []
+    (site_dir / "about.html").write_text("<p>Xylophonic marmalade</p>", encoding="utf-8")
+    sitemap = site_dir / "sitemap.xml"
+    sitemap.write_text(sitemap.read_text(encoding="utf-8").replace("stories/live/", "stories/gone/"), encoding="utf-8")
+    findings = audit_site(site_dir, build.archive, build.plan)
+    assert any(f.startswith("about.html: contains “Xylophonic”") and "stories/hidden.md" in f for f in findings)
+    assert "sitemap: the published story live is missing" in findings
+    assert "sitemap: lists gone, which is not a published story" in findings
+
+
+def test_erased_title_leaks_nowhere(tiny):
+    tiny.story("gone", "---\ntitle: Quaggamire revelations\ndate: 2019\nareas: [par-bay]\nthemes: [skills]\n"
+                       "status: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: safeguarding\n"
+                       "  erase_title: true\n---\n")
+    root = make_site(tiny)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr
+    assert not any("Quaggamire" in text for _, text in output_texts(root / "site"))
+
+
+def test_emergency_takedown_deploys_while_another_story_is_invalid(tiny):
+    tiny.story("keep", story("Kept story", "2019"))
+    tiny.story("take", story("Story to take down", "2018", body="Sensitive paragraph.",
+                             more="image:\n  src: face.jpg\n  alt: A face\n"), files={"face.jpg": SMALL_JPEG})
+    root = make_site(tiny)
+    assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
+    # Someone's unrelated story is broken on main when the takedown request arrives.
+    tiny.story("broken", story("Broken", "2020").replace("date: 2020", "date: 31/02/2020"))
+    (root / "stories" / "take").rename(root / "stories" / "take-old")
+    import shutil
+    shutil.rmtree(root / "stories" / "take-old")
+    (root / "stories" / "take.md").write_text(
+        "---\ntitle: Story to take down\ndate: 2018\nareas: [par-bay]\nthemes: [environment]\nstatus: withdrawn\n"
+        "withdrawn:\n  date: 2026-03-01\n  reason: at-request-of-contributor\n---\n", encoding="utf-8")
+    normal = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert normal.returncode != 0 and "stories/broken.md:3: date:" in normal.stderr
+    env = {**ENV, "VOICES_TAKEDOWN": "1"}
+    emergency = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"),
+                                "-d", str(root / "site")], capture_output=True, text=True, env=env, check=False)
+    assert emergency.returncode == 0, emergency.stderr
+    assert "Left out by the emergency takedown build (fix it next): stories/broken.md:3: date:" in emergency.stderr
+    site = root / "site"
+    notice = read(site, "stories/take")
+    assert "withdrawn from the archive on 1 March 2026" in notice
+    assert not any("Sensitive paragraph" in text for _, text in output_texts(site))
+    assert not (site / "stories" / "take" / "face-480.webp").exists()
+    assert "Kept story" in read(site, "stories/keep")
+    assert os.environ.get("VOICES_TAKEDOWN") is None

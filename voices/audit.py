@@ -1,0 +1,140 @@
+"""Checks on the built site, run at the end of every build: nothing leaked, nothing lost.
+
+- Leaks: distinctive words of withdrawn and draft stories (and erased titles) must appear in
+  no output file; consent references nowhere; the names of people in a story only on that
+  story's own page. Pagefind's gzipped files are read decompressed.
+- One set of published stories: story pages, area pages, the sitemap and the search index
+  must all hold exactly the published stories (feeds and data exports join as they are added).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from voices.archive import Archive, Story
+from voices.assemble import SitePlan
+
+_WORD = re.compile(r"[^\W\d_]{5,}")  # words of five letters or more: short ones are too common
+_STORY_LINK = re.compile(r'href="[^"]*?stories/([a-z0-9-]+)/"')
+_SITEMAP_STORY = re.compile(r"<loc>[^<]*/stories/([a-z0-9-]+)/</loc>")
+_INDEX_STORY = re.compile(r'"url":"[^"]*?/stories/([a-z0-9-]+)/"')
+TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".csv", ".js", ".atom", ".rss", ".webmanifest"}
+
+
+def output_texts(site_dir: Path) -> Iterator[tuple[str, str]]:
+    """(path, text) of every text output, with Pagefind's compressed files decompressed."""
+    for file in sorted(site_dir.rglob("*")):
+        if not file.is_file():
+            continue
+        rel = file.relative_to(site_dir).as_posix()
+        if rel.startswith("assets/") or rel.startswith("pagefind/") and not file.suffix.startswith(".pf_"):
+            continue  # the theme's and Pagefind's own code: no content is ever written there
+        if file.suffix.startswith(".pf_"):
+            try:
+                yield rel, gzip.decompress(file.read_bytes()).decode("utf-8", "replace")
+            except (OSError, EOFError):
+                yield rel, file.read_bytes().decode("utf-8", "replace")
+        elif file.suffix in TEXT_SUFFIXES or file.suffix == ".gz":
+            data = file.read_bytes()
+            if file.suffix == ".gz":
+                data = gzip.decompress(data)
+            yield rel, data.decode("utf-8", "replace")
+
+
+def _hidden_text(story: Story, whole: bool) -> list[str]:
+    """What must never be published of a story: all of it (drafts), or what a withdrawal
+    removes; the title too when the withdrawal erases it."""
+    meta = story.meta
+    parts = [meta.summary or "", story.body, " ".join(meta.people)]
+    if meta.image:
+        parts.append(meta.image.alt)
+    parts += [item.transcript for item in meta.media]
+    erased = meta.withdrawn is not None and meta.withdrawn.erase_title
+    if whole or erased:
+        parts.append(meta.title or "")
+    return parts
+
+
+def leak_terms(archive: Archive, plan: SitePlan, published_text: str) -> dict[str, str]:
+    """Distinctive words of unpublished content → the story they come from."""
+    shown = {story.slug for story in plan.stories}
+    known = set(_WORD.findall(published_text.lower()))
+    terms: dict[str, str] = {}
+    for story in archive.stories.values():
+        if story.slug in shown:
+            continue
+        whole = story.meta.status == "draft"
+        for word in _WORD.findall(" ".join(_hidden_text(story, whole)).lower()):
+            if word not in known:
+                terms.setdefault(word, story.path)
+    return terms
+
+
+def published_text(archive: Archive, plan: SitePlan) -> str:
+    """All the words the site may legitimately contain (to tell distinctive words apart)."""
+    parts = []
+    for story in plan.stories:
+        meta = story.meta
+        parts += [meta.title or "", meta.summary or "", story.body, " ".join(meta.people), " ".join(meta.authors)]
+        if meta.image:
+            parts += [meta.image.alt, meta.image.credit or ""]
+        parts += [item.transcript + " " + (item.title or "") for item in meta.media]
+        parts += [a.title for a in meta.attachments]
+    for story in plan.withdrawn:
+        if not (story.meta.withdrawn and story.meta.withdrawn.erase_title):
+            parts.append(story.meta.title or "")
+    for area in archive.areas.values():
+        parts += [area.meta.model_dump_json(), area.body]
+    for group in ("themes", "programmes", "kinds", "withdrawal_reasons"):
+        parts += [f"{t.label} {t.description}" for t in getattr(archive.taxonomy, group)]
+    docs = archive.root / "docs"
+    parts += [file.read_text(encoding="utf-8", errors="replace") for file in docs.rglob("*") if file.suffix in (".md", ".html", ".js")]
+    parts.append(archive.settings.model_dump_json())
+    return "\n".join(parts)
+
+
+def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text: str = "") -> list[str]:
+    """Every leak and every inconsistency found in the built site, as plain sentences.
+
+    ``generated_text`` is the Markdown of the generated pages: their own wording (headings,
+    notices) is not a leak. The theme's wording is read from the built 404 page.
+    """
+    chrome = site_dir / "404.html"
+    theme_text = chrome.read_text(encoding="utf-8", errors="replace") if chrome.is_file() else ""
+    terms = leak_terms(archive, plan, "\n".join([published_text(archive, plan), generated_text, theme_text]))
+    term_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(terms))) + r")\b", re.IGNORECASE) if terms else None
+    references = [s.meta.consent.reference for s in archive.stories.values() if s.meta.consent]
+    people = {name: story.slug for story in plan.stories for name in story.meta.people if len(name) >= 5}
+    problems: list[str] = []
+    seen: dict[str, set[str]] = {"area pages": set(), "sitemap": set(), "search index": set()}
+    for rel, content in output_texts(site_dir):
+        if term_pattern and (match := term_pattern.search(content)):
+            word = match.group(1).lower()
+            problems.append(f"{rel}: contains “{match.group(1)}” from unpublished {terms.get(word, 'content')}")
+        for reference in references:
+            if reference in content:
+                problems.append(f"{rel}: contains a consent reference ({reference})")
+        for name, slug in people.items():
+            if name in content and rel != f"stories/{slug}/index.html":
+                problems.append(f"{rel}: names a person from stories/{slug} (names appear on their story only)")
+        if rel.startswith("areas/") and rel.endswith("index.html"):
+            seen["area pages"] |= set(_STORY_LINK.findall(content))
+        elif rel == "sitemap.xml":
+            seen["sitemap"] |= set(_SITEMAP_STORY.findall(content))
+        elif rel.startswith("pagefind/fragment/"):
+            seen["search index"] |= set(_INDEX_STORY.findall(content))
+    published = {story.slug for story in plan.stories if story.meta.status == "published"}
+    withdrawn = {story.slug for story in plan.withdrawn}  # links to their notices are fine
+    seen["area pages"] -= withdrawn
+    seen["story pages"] = {slug for slug in published if (site_dir / "stories" / slug / "index.html").is_file()}
+    for where, found in seen.items():
+        if where == "search index" and not (site_dir / "pagefind").is_dir():
+            continue  # a preview build has no index
+        for slug in sorted(published - found):
+            problems.append(f"{where}: the published story {slug} is missing")
+        for slug in sorted(found - published):
+            problems.append(f"{where}: lists {slug}, which is not a published story")
+    return problems

@@ -1,0 +1,228 @@
+"""Withdrawing a story: cut it down to the notice that stays at its address.
+
+The repository is public, so committing is publishing: a withdrawn story's words, names and
+pictures must not stay in any file. ``withdraw_story`` rewrites the story so that it keeps only
+what the notice and the site's listings of addresses need, and deletes the files in its folder.
+``withdrawal_residue`` is the validator's side: it reports a withdrawn story that still holds
+content, so a withdrawal done by hand cannot leave anything behind unnoticed.
+Neither can reach the repository's history or copies elsewhere; the lines ``withdraw_story``
+returns say how (docs/guide/takedown.md has the full runbook).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from voices.archive import STORIES_DIR, TAXONOMY_FILE, find_content_files
+from voices.contract import did_you_mean
+from voices.problems import Problem
+from voices.reading import FieldPath, parse_front_matter_file
+from voices.taxonomy import load_taxonomy
+
+# What a withdrawn story keeps, in this order: enough for the notice (title, date), for the
+# listings that count stories by area and theme, and the aliases so old addresses still
+# lead to the notice. Everything else is content and goes.
+KEPT_FIELDS = ("title", "date", "areas", "themes", "kind", "programme", "aliases")
+# Fields that hold the story's words, names, pictures or where to find them; the validator
+# refuses a withdrawn story that keeps any of them.
+CONTENT_FIELDS = ("summary", "people", "authors", "image", "media", "attachments", "consent", "source_url")
+GUIDE = "docs/guide/takedown.md"
+
+_NOTICE_COMMENT = """\
+# This story was withdrawn: its text, names, pictures and files were removed because the
+# repository is public. Never restore them. See {guide}.
+"""
+
+
+class WithdrawError(Exception):
+    """``voices withdraw`` was asked for something it cannot do; the message says why."""
+
+
+def withdraw_story(root: Path, slug: str, reason: str, erase_title: bool = False,
+                   today: dt.date | None = None) -> list[str]:
+    """Withdraw story ``slug`` for ``reason`` (a slug from taxonomy.yml): keep only the fields
+    of the notice, delete its body and every file of its folder. Returns the lines to show."""
+    root = root.resolve()
+    stories = root / STORIES_DIR
+    entries = {entry.slug: entry for entry in find_content_files(stories, root)[0]}
+    entry = entries.get(slug)
+    if entry is None:
+        hint = did_you_mean(slug, set(entries)) if entries else "the archive has no stories yet"
+        raise WithdrawError(f"there is no story “{slug}” (no {STORIES_DIR}/{slug}.md or "
+                            f"{STORIES_DIR}/{slug}/index.md); {hint}")
+    taxonomy, problems = load_taxonomy(root / TAXONOMY_FILE, TAXONOMY_FILE)
+    if taxonomy is None:
+        raise WithdrawError(f"cannot read {TAXONOMY_FILE}; fix it first: {problems[0]}")
+    reasons = [term.slug for term in taxonomy.withdrawal_reasons]
+    if reason not in reasons:
+        raise WithdrawError(f"“{reason}” is not a withdrawal reason; use one of: {', '.join(reasons)}")
+    parsed, problems = parse_front_matter_file(entry.file, entry.path)
+    if parsed is None:
+        raise WithdrawError(f"cannot read the story's front matter; fix it first, or withdraw it by "
+                            f"hand ({GUIDE}): {problems[0]}")
+    data = parsed.data
+    if entry.folder is not None and (stories / f"{slug}.md").exists():
+        raise WithdrawError(f"both {STORIES_DIR}/{slug}.md and {STORIES_DIR}/{slug}/ exist; keep one of them first")
+
+    earlier = data.get("withdrawn") if data.get("status") == "withdrawn" else None
+    if earlier is not None:
+        # A withdrawal done by hand may have left content behind (the validator says so and
+        # points here): finish it. Only a clean withdrawn story is refused.
+        residue = withdrawal_residue(data, entry.path, parsed.line_of, entry.folder,
+                                     body=parsed.body, body_line=parsed.body_line)
+        if not residue:
+            raise WithdrawError(f"{entry.path} is already withdrawn and holds nothing more to remove")
+    erase_title = erase_title or (isinstance(earlier, dict) and earlier.get("erase_title") is True)
+    when = _earlier_date(earlier) or today or dt.date.today()
+
+    removed = (["the body"] if parsed.body.strip() else []) + [
+        str(key) for key in data
+        if key not in KEPT_FIELDS + ("status", "withdrawn") or key == "title" and erase_title]
+    text = _notice(data, reason, erase_title, when)
+    target = stories / f"{slug}.md"
+    files: list[str] = []
+    tracked = _tracked(root, entry.file)
+    if entry.folder is not None:
+        files = sorted(file.relative_to(root).as_posix() for file in entry.folder.rglob("*") if file.is_file())
+        _delete_folder(root, entry.folder)
+    stories.mkdir(exist_ok=True)  # git rm also removes stories/ when that was its last story
+    target.write_text(text, encoding="utf-8")
+    if tracked:  # so the commit cannot leave the notice behind while taking the old files away
+        _git(root, "add", "--", target.relative_to(root).as_posix())
+
+    others = [file for file in files if file != entry.path]
+    if others:
+        removed.append(f"{len(others)} file{'s' if len(others) != 1 else ''} "
+                       f"({', '.join(PurePosixPath(file).name for file in others)})")
+    where = f"{entry.path} → {target.relative_to(root).as_posix()}" if entry.folder else entry.path
+    lines = [f"withdrew {where}: only the notice is left",
+             f"removed {', '.join(removed)}" if removed else "removed nothing: the story held no content",
+             f"commit and publish this at once (a takedown can be deployed even when other content has "
+             f"problems: see {GUIDE})"]
+    return lines + _history_advice(slug, files, data.get("aliases"))
+
+
+def _notice(data: dict[Any, Any], reason: str, erase_title: bool, when: dt.date) -> str:
+    """The withdrawn story's whole file: the kept fields and the withdrawn block, no body."""
+    front: dict[str, Any] = {key: data[key] for key in KEPT_FIELDS
+                             if key in data and not (key == "title" and erase_title)}
+    withdrawn: dict[str, Any] = {"date": when, "reason": reason}
+    if erase_title:
+        withdrawn["erase_title"] = True
+    front |= {"status": "withdrawn", "withdrawn": withdrawn}
+    # A wide line keeps a long title on one line, as staff would write it.
+    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{_NOTICE_COMMENT.format(guide=GUIDE)}{dumped}---\n"
+
+
+def _earlier_date(earlier: Any) -> dt.date | None:
+    """The date of a withdrawal already recorded, which finishing it must not change."""
+    value = earlier.get("date") if isinstance(earlier, dict) else None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _history_advice(slug: str, files: list[str], aliases: Any) -> list[str]:
+    """How to purge what the working tree no longer holds but git history and forks still do."""
+    # Files the story had under an earlier slug (its aliases) are in the history too.
+    old_slugs = [alias.strip("/").removeprefix(f"{STORIES_DIR}/") for alias in
+                 (aliases if isinstance(aliases, list) else [aliases] if isinstance(aliases, str) else [])
+                 if isinstance(alias, str) and alias.strip("/").startswith(f"{STORIES_DIR}/")]
+    paths = files + [path for old in old_slugs if "/" not in old
+                     for path in (f"{STORIES_DIR}/{old}/", f"{STORIES_DIR}/{old}.md")]
+    lines = ["the old content is still in the repository's history, and in any forks and clones; "
+             f"to purge it (step by step in {GUIDE}):"]
+    if paths:
+        lines.append("  git filter-repo --invert-paths " + " ".join(f"--path {path}" for path in paths))
+    lines += ["  git filter-repo --replace-text phrases.txt   (for the names, quotes and title wherever else "
+              "they were written; phrases.txt, kept outside the repository, lists them one a line)",
+              "then git push --force to every branch and tag, ask everyone with a clone to clone again, "
+              "and ask GitHub Support to remove cached views and pull-request refs of the old commits"]
+    return lines
+
+
+# --- git ---------------------------------------------------------------------------------------
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+
+
+def _tracked(root: Path, path: Path) -> bool:
+    """True when git tracks ``path``; False outside a work tree or without git."""
+    try:
+        return _git(root, "ls-files", "--error-unmatch", "--", str(path)).returncode == 0
+    except OSError:  # git is not installed
+        return False
+
+
+def _delete_folder(root: Path, folder: Path) -> None:
+    """Delete a story's folder: ``git rm`` what git tracks, so the deletion is staged for the
+    commit, then remove whatever is left (untracked files, empty folders)."""
+    try:
+        listed = _git(root, "ls-files", "-z", "--", str(folder))
+        tracked = [name for name in listed.stdout.split("\0") if name] if listed.returncode == 0 else []
+    except OSError:
+        tracked = []
+    if tracked:
+        # -f: a taken-down file goes even when it has edits nobody committed yet.
+        done = _git(root, "rm", "-q", "-f", "--", *tracked)
+        if done.returncode != 0:
+            raise WithdrawError(f"git rm failed, nothing was changed: {done.stderr.strip()}")
+    if folder.exists():  # git rm removes a folder it has emptied
+        shutil.rmtree(folder)
+
+
+# --- the validator's check ---------------------------------------------------------------------
+
+def withdrawal_residue(data: dict[Any, Any], path: str, lines: Callable[[FieldPath], int],
+                       folder: Path | None, *, body: str = "", body_line: int = 1) -> list[Problem]:
+    """Problems for a withdrawn story that still holds content: a content field, a body, a
+    title it said to erase, or a file in its folder. Only checks; any odd data is skipped."""
+    if not isinstance(data, dict) or data.get("status") != "withdrawn":
+        return []
+    withdrawn = data.get("withdrawn")
+    reason = withdrawn.get("reason") if isinstance(withdrawn, dict) else None
+    file = PurePosixPath(path)
+    slug = file.parent.name if file.name == "index.md" else file.stem
+    hint = f"run: voices withdraw {slug} --reason {reason if isinstance(reason, str) else '<reason>'}"
+    why = "the repository is public"
+    problems = [Problem(path, lines((key,)), key, f"a withdrawn story must not keep its {key}: {why}",
+                        f"{hint}, or delete the field")
+                for key in CONTENT_FIELDS if _holds(data.get(key))]
+    if isinstance(body, str) and body.strip():
+        problems.append(Problem(path, body_line, "body", f"a withdrawn story must not keep its text: {why}",
+                                f"{hint}, or delete everything below the closing ---"))
+    if isinstance(withdrawn, dict) and withdrawn.get("erase_title") is True and _holds(data.get("title")):
+        problems.append(Problem(path, lines(("title",)), "title",
+                                f"the withdrawal says to erase the title, but it is still here: {why}",
+                                f"{hint}, or delete the field"))
+    problems += [Problem(path, 1, "file", f"“{name}” is still in the withdrawn story's folder: {why}",
+                         f"{hint}, or delete the file") for name in _leftover_files(folder)]
+    return problems
+
+
+def _holds(value: Any) -> bool:
+    """Whether a field holds anything: an empty value (``people: []``) shows nothing."""
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _leftover_files(folder: Path | None) -> list[str]:
+    """Files in a story's folder besides its index.md, relative to the folder."""
+    if folder is None:
+        return []
+    try:
+        return sorted(file.relative_to(folder).as_posix() for file in folder.rglob("*")
+                      if file.is_file() and file != folder / "index.md")
+    except OSError:
+        return []
