@@ -11,7 +11,7 @@ from pathlib import Path
 
 from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, slugify
 from voices.links import link_problems
-from voices.problems import Problem, relative_path
+from voices.problems import Problem
 from voices.reading import FieldPath, parse_front_matter_file
 from voices.safe_html import body_problems, mask_code
 from voices.settings import ArchiveSettings, load_settings
@@ -106,7 +106,7 @@ def find_content_files(directory: Path, root: Path) -> tuple[list[ContentFile], 
     for item in sorted(directory.iterdir()):
         if item.name.startswith(("_", ".")):
             continue
-        rel = relative_path(item, root)
+        rel = item.relative_to(root).as_posix()  # item comes from root, already resolved
         if item.is_dir():
             slug, file, folder = item.name, item / "index.md", item
             if not file.is_file():
@@ -121,7 +121,7 @@ def find_content_files(directory: Path, root: Path) -> tuple[list[ContentFile], 
                     else f"put it inside a {what}'s folder, beside index.md")
             problems.append(Problem(rel, 1, "file", f"is not a Markdown {what} file", hint))
             continue
-        path = relative_path(file, root)
+        path = file.relative_to(root).as_posix()
         if not _SLUG.match(slug):
             problems.append(Problem(path, 1, "file name",
                                     f"“{slug}” is not a valid slug: the file name becomes the address",
