@@ -36,7 +36,8 @@ def test_listings_hold_each_story_newest_first(tiny):
 
 def test_drafts_only_in_a_preview_and_withdrawn_apart(tiny):
     tiny.story("draft", story("Draft", "2020", more="status: draft\n"))
-    tiny.story("gone", story("Gone", "2019", more="status: withdrawn\nwithdrawn:\n  date: 2026-01-02\n  reason: rights\n"))
+    tiny.story("gone", "---\ntitle: Gone\ndate: 2019\nareas: [par-bay]\nthemes: [skills]\nstatus: withdrawn\n"
+                       "withdrawn:\n  date: 2026-01-02\n  reason: rights\n---\n")
     tiny.story("live", story("Live", "2018"))
     archive = load(tiny)
     assert [s.slug for s in plan_site(archive).stories] == ["live"]

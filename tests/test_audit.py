@@ -58,12 +58,16 @@ def test_audit_finds_a_leak_and_a_lost_story(tiny):
 
 
 def test_erased_title_leaks_nowhere(tiny):
-    tiny.story("gone", "---\ntitle: Quaggamire revelations\ndate: 2019\nareas: [par-bay]\nthemes: [skills]\n"
-                       "status: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: safeguarding\n"
-                       "  erase_title: true\n---\n")
+    erased = ("---\ntitle: Quaggamire revelations\ndate: 2019\nareas: [par-bay]\nthemes: [skills]\n"
+              "status: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: safeguarding\n  erase_title: true\n---\n")
+    tiny.story("gone", erased)
     root = make_site(tiny)
+    refused = mkdocs_build(root / "mkdocs.yml", root / "site")  # the title is still in the public file
+    assert refused.returncode != 0 and "stories/gone.md:2: title:" in refused.stderr
+    tiny.story("gone", erased.replace("title: Quaggamire revelations\n", ""))
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode == 0, result.stderr
+    assert "Story withdrawn" in read(root / "site", "stories/gone")
     assert not any("Quaggamire" in text for _, text in output_texts(root / "site"))
 
 

@@ -211,8 +211,11 @@ def test_image_only_with_an_image_url(tiny):
 
 @pytest.mark.parametrize("status", ["draft", "withdrawn"])
 def test_story_head_refuses_unpublished_stories(tiny, status):
-    withdrawal = "withdrawn:\n  date: 2026-01-05\n  reason: accuracy\n" if status == "withdrawn" else ""
-    tiny.story("hidden", story_text(extra=f"status: {status}\n{withdrawal}"))
+    if status == "withdrawn":  # a withdrawn story keeps only the notice's fields
+        tiny.story("hidden", "---\ntitle: Hidden\ndate: 2019\nareas: [par-bay]\nthemes: [skills]\nstatus: withdrawn\n"
+                             "withdrawn:\n  date: 2026-01-05\n  reason: accuracy\n---\n")
+    else:
+        tiny.story("hidden", story_text(extra=f"status: {status}\n"))
     archive = load(tiny)
     with pytest.raises(ValueError):
         story_head(archive.stories["hidden"], archive)

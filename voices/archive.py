@@ -11,6 +11,7 @@ from pathlib import Path
 
 from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, slugify
 from voices.links import link_problems
+from voices.paths import AREAS_DIR, DOCS_DIR, SETTINGS_FILE, STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
 from voices.reading import FieldPath, parse_front_matter_file
 from voices.safe_html import body_problems, mask_code
@@ -18,11 +19,6 @@ from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
 from voices.validate import body_image_problems, check_area, check_story
 
-SETTINGS_FILE = "archive.yml"
-TAXONOMY_FILE = "taxonomy.yml"
-STORIES_DIR = "stories"
-AREAS_DIR = "areas"
-DOCS_DIR = "docs"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -25,6 +25,7 @@ from voices.contract import (
 from voices.images import original_file_problem
 from voices.problems import Problem
 from voices.reading import FieldPath, ParsedFile, field_name
+from voices.withdraw import withdrawal_residue
 
 # Free-text fields where an unquoted " #" silently cuts the value short.
 _TEXT_KEYS = {"title", "summary", "alt", "credit", "name", "note", "ref", "description", "label",
@@ -170,7 +171,12 @@ def check_story(parsed: ParsedFile, folder: Path | None, context: ContractContex
         story = None
         problems += problems_from_validation_error(error, parsed, StoryFrontMatter)
     problems += _story_rules(parsed, kinds_needing_consent)
-    problems += _story_files(parsed, folder)
+    if parsed.data.get("status") == "withdrawn":
+        # The repository is public: a withdrawn story's words, names and files must be gone.
+        problems += withdrawal_residue(parsed.data, parsed.path, parsed.line_of, folder,
+                                       body=parsed.body, body_line=parsed.body_line)
+    else:
+        problems += _story_files(parsed, folder)
     return story, problems
 
 

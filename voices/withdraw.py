@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from voices.archive import STORIES_DIR, TAXONOMY_FILE, find_content_files
 from voices.contract import did_you_mean
+from voices.paths import STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
 from voices.reading import FieldPath, parse_front_matter_file
 from voices.taxonomy import load_taxonomy
@@ -49,6 +49,9 @@ def withdraw_story(root: Path, slug: str, reason: str, erase_title: bool = False
                    today: dt.date | None = None) -> list[str]:
     """Withdraw story ``slug`` for ``reason`` (a slug from taxonomy.yml): keep only the fields
     of the notice, delete its body and every file of its folder. Returns the lines to show."""
+    # Imported here: the validator imports this module for withdrawal_residue.
+    from voices.archive import find_content_files
+
     root = root.resolve()
     stories = root / STORIES_DIR
     entries = {entry.slug: entry for entry in find_content_files(stories, root)[0]}

@@ -1,0 +1,7 @@
+"""Where things live in the archive's repository (shared by loading, renaming and withdrawing)."""
+
+SETTINGS_FILE = "archive.yml"
+TAXONOMY_FILE = "taxonomy.yml"
+STORIES_DIR = "stories"
+AREAS_DIR = "areas"
+DOCS_DIR = "docs"
