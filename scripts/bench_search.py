@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_validate import write_corpus  # noqa: E402
 
 SUB_PATH = "voices-of-big-local"
+QUERY = "garden"  # a word some stories have and most do not, as a real query would be
 
 
 def peak_child_rss_mb() -> float:
@@ -48,7 +49,7 @@ def prepare(root: Path, count: int) -> None:
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 
-def first_query_bytes(site_parent: Path, query: str) -> tuple[int, int, int]:
+def first_query_bytes(site_parent: Path, query: str) -> tuple[int, int, int, list[tuple[int, str]]]:
     """(requests, bytes as served, bytes gzipped) for loading the search page with a query."""
     from playwright.sync_api import sync_playwright
 
@@ -59,6 +60,7 @@ def first_query_bytes(site_parent: Path, query: str) -> tuple[int, int, int]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site_parent)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sizes: list[tuple[int, int]] = []
+    named: list[tuple[int, str]] = []
     executable = next((p for p in ("/usr/bin/chromium", os.environ.get("VOICES_CHROMIUM")) if p and Path(p).exists()), None)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
@@ -69,7 +71,9 @@ def first_query_bytes(site_parent: Path, query: str) -> tuple[int, int, int]:
                 body = response.body()
             except Exception:  # noqa: BLE001 - a redirect or aborted response has no body
                 return
-            sizes.append((len(body), len(gzip.compress(body, 6))))
+            compressed = len(gzip.compress(body, 6))
+            sizes.append((len(body), compressed))
+            named.append((compressed, response.url.split(SUB_PATH, 1)[-1]))
 
         page.on("response", record)
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/{SUB_PATH}/search/?q={query}")
@@ -79,7 +83,7 @@ def first_query_bytes(site_parent: Path, query: str) -> tuple[int, int, int]:
         browser.close()
     server.shutdown()
     server.server_close()
-    return len(sizes), sum(s for s, _ in sizes), sum(g for _, g in sizes)
+    return len(sizes), sum(s for s, _ in sizes), sum(g for _, g in sizes), sorted(named, reverse=True)
 
 
 def main() -> int:
@@ -105,7 +109,7 @@ def main() -> int:
         before = peak_child_rss_mb()
         report = build_index(site)
         pagefind_peak = peak_child_rss_mb()
-        requests, served, gzipped = first_query_bytes(site.parent, "community")
+        requests, served, gzipped, named = first_query_bytes(site.parent, QUERY)
         results = {
             "stories": count, "cores": os.cpu_count(),
             "build_seconds": round(build_seconds, 1), "build_peak_mb": round(build_peak),
@@ -116,6 +120,9 @@ def main() -> int:
             "first_query_kb_gzip": round(gzipped / 1024),
         }
     print(summary)
+    print("largest transfers for the first search (gzip KB):")
+    for size, url in named[:12]:
+        print(f"  {size / 1024:7.1f}  {url}")
     for key, value in results.items():
         print(f"{key:>22}: {value}")
     print(json.dumps(results))

@@ -20,7 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from voices.archive import load_archive
 
-WORDS = ["community", "residents", "partnership", "hub", "garden", "volunteers", "funding", "legacy", "local", "trust", "big", "people", "confidence", "skills", "group", "meeting", "plan", "money", "space", "youth", "club", "transport"]
+WORDS = ["community", "residents", "partnership", "hub", "volunteers", "funding", "legacy", "local",
+         "trust", "big", "people", "confidence", "skills", "group", "meeting", "plan", "money", "space",
+         "youth", "club", "transport"]
+# A long tail of rarer words, as real text has: each story draws a few of them.
+RARE = [f"{a}{b}" for a in ("allot", "bake", "canal", "dance", "ferry", "garden", "heron", "kiln", "lantern",
+                            "mural", "orchard", "pantry", "quilt", "repair", "swim", "theatre", "walk")
+        for b in ("", "s", "ing", "er", "ers", "ed")]
 
 
 def write_corpus(root: Path, count: int, seed: int = 2012) -> None:
@@ -35,7 +41,9 @@ def write_corpus(root: Path, count: int, seed: int = 2012) -> None:
     themes = ["community-spirit", "culture-and-creativity", "environment", "local-economies",
               "organising-and-deciding", "power-and-leadership", "skills", "spaces-and-services"]
     for index in range(count):
-        body = "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(100)) for _ in range(8))
+        rare = rng.sample(RARE, 3)
+        body = "\n\n".join(" ".join(rng.choice(WORDS) if rng.random() > 0.03 else rng.choice(rare)
+                                     for _ in range(100)) for _ in range(8))
         people = index % 5 == 0
         text = (
             "---\n"

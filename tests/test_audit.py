@@ -99,3 +99,26 @@ def test_emergency_takedown_deploys_while_another_story_is_invalid(tiny):
     assert not (site / "stories" / "take" / "face-480.webp").exists()
     assert "Kept story" in read(site, "stories/keep")
     assert os.environ.get("VOICES_TAKEDOWN") is None
+
+
+def test_withdraw_command_then_build_leaves_nothing_behind(tiny):
+    from voices.withdraw import withdraw_story
+
+    tiny.story("take", story("Story to take down", "2018", body="Wobblewick orchard memories.",
+                             more="people: [Perpetua Inchbald]\n" + CONSENT +
+                                  "image:\n  src: face.jpg\n  alt: Tamsin at the allotment gate\n"),
+               files={"face.jpg": SMALL_JPEG})
+    tiny.story("keep", story("Kept story", "2019"))
+    root = make_site(tiny)
+    assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
+    assert any("Wobblewick" in text for _, text in output_texts(root / "site"))
+    withdraw_story(root, "take", "at-request-of-contributor")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    assert "withdrawn from the archive" in read(site, "stories/take")
+    for word in ("Wobblewick", "Inchbald", "Tamsin", "VBL-2024-917"):
+        assert not any(word in text for _, text in output_texts(site)), word
+        assert not any(word in f.read_text(encoding="utf-8", errors="ignore")
+                       for f in (root / "stories").rglob("*") if f.is_file()), word
+    assert not list((site / "stories" / "take").glob("face*"))

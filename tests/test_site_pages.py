@@ -408,3 +408,21 @@ def test_area_in_folder_form_publishes_its_photos(tiny):
     assert 'alt="The market square"' in page and 'loading="lazy"' in page
     assert (site / "areas" / "ramsey" / "square-960.webp").is_file()
     assert not (site / "areas" / "ramsey" / "square.jpg").exists()
+
+
+def test_browse_pages_published_before_never_disappear(tiny):
+    for number in range(52):
+        tiny.story(f"s{number}", story(f"Story {number}", "2019"))
+    tiny.story("only-2015", story("The only story of 2015", "2015"))
+    root = make_site(tiny)
+    assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
+    assert (root / "site" / "themes" / "environment" / "page" / "2" / "index.html").is_file()
+    notice = ("---\ntitle: {t}\ndate: {d}\nareas: [par-bay]\nthemes: [environment]\nstatus: withdrawn\n"
+              "withdrawn:\n  date: 2026-01-05\n  reason: rights\n---\n")
+    for number in range(10):
+        tiny.story(f"s{number}", notice.format(t=f"Story {number}", d="2019"))
+    tiny.story("only-2015", notice.format(t="The only story of 2015", d="2015"))
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr
+    assert "No stories are listed here any more" in read(root / "site", "themes/environment/page/2")
+    assert "No stories are listed here any more" in read(root / "site", "years/2015")

@@ -94,6 +94,34 @@ def build_pages(archive: Archive, plan: SitePlan,
     return pages
 
 
+_LISTING_ADDRESS = re.compile(r"^/(themes|regions|programmes|kinds|years)/([a-z0-9-]+)/(?:page/(\d+)/)?$")
+
+
+def kept_listing_pages(pages: list[GeneratedPage], registered: set[str], plan: SitePlan) -> list[GeneratedPage]:
+    """Browse pages published before that would now be empty or gone (a year whose only story
+    was withdrawn, a last page of results): they stay, pointing to what remains, so no
+    address ever breaks."""
+    have = {page.src_uri for page in pages}
+    kept = []
+    for address in sorted(registered):
+        match = _LISTING_ADDRESS.match(address)
+        if not match:
+            continue
+        group, slug, number = match.group(1), match.group(2), int(match.group(3) or 1)
+        src = source_uri(listing_url(group, slug, number))
+        if src in have:
+            continue
+        first = source_uri(listing_url(group, slug))
+        listing = plan.listings[group].get(slug)
+        onward = (f"[the first page of {text(listing.label)}]({link(src, first)})" if listing and first in have
+                  else f"[{GROUP_TITLES[group].lower()}]({link(src, f'{group}/index.md')})")
+        out = [f"# {text(GROUP_SINGULAR[group])}: {text(listing.label if listing else slug)}", "",
+               f"No stories are listed here any more. See {onward}.", ""]
+        kept.append(GeneratedPage(src, "\n".join(out), f"{GROUP_SINGULAR[group]}: {slug}", "listing"))
+        have.add(src)
+    return kept
+
+
 # --- stories --------------------------------------------------------------------------------
 
 def story_page(story: Story, archive: Archive, plan: SitePlan, target,

@@ -18,7 +18,7 @@ from voices.audit import audit_site
 from voices.history import file_date, last_modified
 from voices.metadata import area_head, story_head, withdrawn_head
 from voices.images import DEFAULT_SETTINGS, IMAGE_SUFFIXES, ImageProblem, encode_count, picture_html, process_image
-from voices.pages import GeneratedPage, build_pages, home_sections, story_file
+from voices.pages import GeneratedPage, build_pages, home_sections, kept_listing_pages, story_file
 from voices.validate import MARKDOWN_IMAGE
 from voices.permalinks import normalise, read_registry, registry_problems, write_registry
 from voices.problems import Problem
@@ -77,7 +77,9 @@ class SiteBuild:
         if problems:
             return None, problems
         processed = time.perf_counter()
-        pages = {page.src_uri: page for page in build_pages(archive, plan, images.pictures)}
+        built = build_pages(archive, plan, images.pictures)
+        built += kept_listing_pages(built, set(read_registry(root)), plan)
+        pages = {page.src_uri: page for page in built}
         timings = {"load and validate": loaded - started, "assemble": assembled - loaded + time.perf_counter() - processed,
                    "images": processed - assembled}
         return cls(root.resolve(), archive, plan, pages, timings, images=images), []
