@@ -181,10 +181,15 @@ def test_search_finds_the_right_story_first_and_filters_narrow_it(page_factory, 
     assert int(everything.split()[0]) > int(in_par_bay.split()[0]) > int(narrowed.split()[0]) > 0
     assert "q=community" in page.url and "area=Par+Bay" in page.url and "theme=Environment" in page.url
 
-    page.reload()  # the address alone brings back the same results and filters
+    page.select_option("#voices-search-sort", "oldest")
+    page.wait_for_function("location.search.includes('sort=oldest')")
+    page.reload()  # the address alone brings back the same results, filters and order
     page.wait_for_function(f"document.getElementById('voices-search-status').textContent === {narrowed!r}")
     assert page.get_by_label("Environment (", exact=False).is_checked()
-    first = _results(page)[0]
+    assert page.locator("#voices-search-sort").input_value() == "oldest"
+    titles = _results(page)
+    assert titles == ["Looking after the land at Par Bay", "A garden for St Matthew's"]  # 2018, then 2021
+    first = titles[0]
     page.locator("#voices-search-results h2 a").first.click()
     page.wait_for_load_state()
     assert "/stories/" in page.url and first in page.locator("h1").text_content()

@@ -14,6 +14,7 @@ const status = document.getElementById("voices-search-status");
 const filtersBox = document.getElementById("voices-search-filters");
 const list = document.getElementById("voices-search-results");
 const more = document.getElementById("voices-search-more");
+const order = document.getElementById("voices-search-sort");
 
 // Mirrors voices/search.py normalise_query: the index also holds each word without its
 // apostrophe, so "Canvey’s", "Canvey's" and "Canveys" all find the same pages.
@@ -32,12 +33,13 @@ function readAddress() {
     const values = params.getAll(key);
     if (values.length) chosen[key] = values;
   }
-  return { query: params.get("q") || "", chosen };
+  return { query: params.get("q") || "", chosen, sort: params.get("sort") || "" };
 }
 
 function writeAddress(query, chosen) {
   const params = new URLSearchParams();
   if (query) params.set("q", query);
+  if (order.value) params.set("sort", order.value);
   for (const [key] of FACETS) for (const value of chosen[key] || []) params.append(key, value);
   const search = params.toString();
   history.replaceState(null, "", search ? `?${search}` : location.pathname);
@@ -53,7 +55,7 @@ function chosenFilters() {
 
 async function run() {
   if (!pagefind) return; // start() runs the search once Pagefind has loaded
-  const { query, chosen } = readAddress();
+  const { query, chosen, sort } = readAddress();
   const mine = ++generation;
   const filters = {};
   for (const [key, values] of Object.entries(chosen)) filters[key] = { any: values };
@@ -66,7 +68,7 @@ async function run() {
     return;
   }
   const response = await pagefind.search(query.trim() ? normalise(query) : null,
-    { filters, sort: query.trim() ? undefined : { date: "desc" } });
+    { filters, sort: sort === "oldest" ? { date: "asc" } : sort || !query.trim() ? { date: "desc" } : undefined });
   if (mine !== generation) return; // a newer search has started
   current = response.results;
   shown = 0;
@@ -155,6 +157,7 @@ filtersBox.addEventListener("change", () => {
   run();
 });
 more.addEventListener("click", () => showMore());
+order.addEventListener("change", () => { writeAddress(input.value, readAddress().chosen); run(); });
 window.addEventListener("popstate", () => { input.value = readAddress().query; run(); });
 
 async function start() {
@@ -169,6 +172,7 @@ async function start() {
     return;
   }
   if (!input.value) input.value = readAddress().query; // keep what was typed while loading
+  order.value = readAddress().sort;
   run();
 }
 start();
