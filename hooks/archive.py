@@ -8,7 +8,8 @@
 - on_page_content: sanitize rendered story and area HTML (a second line of defence) and mark
   it for the search index.
 - on_post_page, on_post_template: ``<html lang="en-GB">``, the 404 page included.
-- on_post_build: build the Pagefind index, audit the site for leaks and lost stories,
+- on_post_build: build the Pagefind index, write feeds and open data, audit the site for
+  leaks and lost stories,
   record the addresses published, print a summary.
 """
 
@@ -114,6 +115,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     site.timings["render"] = time.perf_counter() - _state["started"]
     if _state["command"] == "build":
         site.build_search_index(Path(config.site_dir))
+        site.write_feeds_and_data(Path(config.site_dir))
         leaks = site.audit(Path(config.site_dir))
         if leaks:
             raise PluginError(f"The built site fails its audit ({len(leaks)} finding(s)); nothing may be "

@@ -11,7 +11,7 @@ from conftest import SMALL_JPEG
 from test_site_build import ENV, mkdocs_build
 from test_site_pages import make_site, read, story
 
-from voices.audit import audit_site, output_texts
+from voices.audit import output_texts
 from voices.site import SiteBuild
 
 CONSENT = "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-917\n  scope: [web, archive, photos]\n"
@@ -47,11 +47,11 @@ def test_audit_finds_a_leak_and_a_lost_story(tiny):
     assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
     site_dir = root / "site"
     build, _ = SiteBuild.load(root)
-    assert audit_site(site_dir, build.archive, build.plan) == []
+    assert build.audit(site_dir) == []
     (site_dir / "about.html").write_text("<p>Xylophonic marmalade</p>", encoding="utf-8")
     sitemap = site_dir / "sitemap.xml"
     sitemap.write_text(sitemap.read_text(encoding="utf-8").replace("stories/live/", "stories/gone/"), encoding="utf-8")
-    findings = audit_site(site_dir, build.archive, build.plan)
+    findings = build.audit(site_dir)
     assert any(f.startswith("about.html: contains “Xylophonic”") and "stories/hidden.md" in f for f in findings)
     assert "sitemap: the published story live is missing" in findings
     assert "sitemap: lists gone, which is not a published story" in findings

@@ -4,12 +4,13 @@
   no output file; consent references nowhere; the names of people in a story only on that
   story's own page. Pagefind's gzipped files are read decompressed.
 - One set of published stories: story pages, area pages, the sitemap and the search index
-  must all hold exactly the published stories (feeds and data exports join as they are added).
+  and the data export must all hold exactly the published stories; the feed, the newest of them.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ _WORD = re.compile(r"[^\W\d_]{5,}")  # words of five letters or more: short ones
 _STORY_LINK = re.compile(r'href="[^"]*?stories/([a-z0-9-]+)/"')
 _SITEMAP_STORY = re.compile(r"<loc>[^<]*/stories/([a-z0-9-]+)/</loc>")
 _INDEX_STORY = re.compile(r'"url":"[^"]*?/stories/([a-z0-9-]+)/"')
+_FEED_ENTRY = re.compile(r"<id>[^<]*/stories/([a-z0-9-]+)/</id>")
 TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".csv", ".js", ".atom", ".rss", ".webmanifest"}
 
 
@@ -109,7 +111,9 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
     references = [s.meta.consent.reference for s in archive.stories.values() if s.meta.consent]
     people = {name: story.slug for story in plan.stories for name in story.meta.people if len(name) >= 5}
     problems: list[str] = []
-    seen: dict[str, set[str]] = {"area pages": set(), "sitemap": set(), "search index": set()}
+    seen: dict[str, set[str]] = {"area pages": set(), "sitemap": set(), "search index": set(),
+                                 "data export": set()}
+    feed_entries: list[str] = []
     for rel, content in output_texts(site_dir):
         if term_pattern and (match := term_pattern.search(content)):
             word = match.group(1).lower()
@@ -126,13 +130,22 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
             seen["sitemap"] |= set(_SITEMAP_STORY.findall(content))
         elif rel.startswith("pagefind/fragment/"):
             seen["search index"] |= set(_INDEX_STORY.findall(content))
+        elif rel == "data/stories.json":
+            seen["data export"] |= {record["slug"] for record in json.loads(content)}
+        elif rel == "feed.xml":
+            feed_entries = _FEED_ENTRY.findall(content)
     published = {story.slug for story in plan.stories if story.meta.status == "published"}
     withdrawn = {story.slug for story in plan.withdrawn}  # links to their notices are fine
     seen["area pages"] -= withdrawn
     seen["story pages"] = {slug for slug in published if (site_dir / "stories" / slug / "index.html").is_file()}
+    newest = [s.slug for s in plan.stories if s.meta.status == "published"][:len(feed_entries) or 20]
+    if (site_dir / "feed.xml").is_file() and feed_entries != newest[:20]:
+        problems.append(f"feed.xml: lists {feed_entries[:5]}..., not the newest published stories")
     for where, found in seen.items():
         if where == "search index" and not (site_dir / "pagefind").is_dir():
             continue  # a preview build has no index
+        if where == "data export" and not (site_dir / "data").is_dir():
+            continue
         for slug in sorted(published - found):
             problems.append(f"{where}: the published story {slug} is missing")
         for slug in sorted(found - published):

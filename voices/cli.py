@@ -59,7 +59,7 @@ def _command_check(args: argparse.Namespace) -> int:
 
 
 def _command_schema(args: argparse.Namespace) -> int:
-    from voices.schema import write_schemas
+    from voices.schema import known_values, write_schemas
 
     root = _root(args)
     if root is None:
@@ -68,13 +68,9 @@ def _command_schema(args: argparse.Namespace) -> int:
     if archive is None:
         report(problems)
         return EXIT_PROBLEMS
-    taxonomy = archive.taxonomy
-    known = {group: [term.slug for term in getattr(taxonomy, group)]
-             for group in ("themes", "programmes", "kinds", "withdrawal_reasons", "consent_scopes")}
-    known["areas"] = sorted(archive.areas)
-    known["licences"] = sorted(archive.settings.licence_ids())
+    known = known_values(archive)
     output = Path(args.output) if args.output else root / "docs" / "schema"
-    for written in write_schemas(output, known, sorted(taxonomy.kinds_needing_consent())):
+    for written in write_schemas(output, known, sorted(archive.taxonomy.kinds_needing_consent())):
         print(written)
     return EXIT_OK
 

@@ -50,6 +50,16 @@ def area_schema(known: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return schema
 
 
+def known_values(archive) -> dict[str, list[str]]:
+    """Every value the archive knows, per group, to fill the schemas' lists."""
+    taxonomy = archive.taxonomy
+    known = {group: [term.slug for term in getattr(taxonomy, group)]
+             for group in ("themes", "programmes", "kinds", "withdrawal_reasons", "consent_scopes")}
+    known["areas"] = sorted(archive.areas)
+    known["licences"] = sorted(archive.settings.licence_ids())
+    return known
+
+
 def write_schemas(directory: Path, known: dict[str, list[str]] | None = None,
                   kinds_needing_consent: list[str] | None = None) -> list[Path]:
     """Write both schemas into ``directory``; return the files written."""

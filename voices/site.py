@@ -7,6 +7,7 @@ The MkDocs hooks call this and nothing else; another generator could do the same
 from __future__ import annotations
 
 import html
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from pathlib import Path
 from voices.archive import Archive, Area, Story, load_archive
 from voices.assemble import SitePlan, plan_site
 from voices.audit import audit_site
+from voices.exports import data_files, feeds
+from voices.schema import area_schema, known_values, story_schema
 from voices.history import file_date, last_modified
 from voices.metadata import area_head, story_head, withdrawn_head
 from voices.images import DEFAULT_SETTINGS, IMAGE_SUFFIXES, ImageProblem, encode_count, picture_html, process_image
@@ -156,11 +159,32 @@ class SiteBuild:
         opening, closing = index_wrapper(*fields, text=re.sub(r"<[^>]+>", " ", content_html))
         return opening + without_furniture(content_html) + closing
 
+    def write_feeds_and_data(self, site_dir: Path) -> int:
+        """Atom feeds and the open data files; returns how many files were written."""
+        schemas = self.schemas()
+
+        def updated(story: Story) -> str:
+            return (self.lastmod(self.pages[story.page_source]) or "2012-01-01") + "T00:00:00Z"
+
+        files = {**feeds(self.archive, self.plan, updated), **data_files(self.archive, self.plan, schemas)}
+        for path, content in files.items():
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        return len(files)
+
+    def schemas(self) -> dict[str, dict]:
+        """The content contract as JSON Schema, filled with this archive's known values."""
+        known = known_values(self.archive)
+        return {"story": story_schema(known, sorted(self.archive.taxonomy.kinds_needing_consent())),
+                "area": area_schema(known)}
+
     def audit(self, site_dir: Path) -> list[str]:
         """Leaks and inconsistencies in the built site (see voices/audit.py)."""
         started = time.perf_counter()
-        problems = audit_site(site_dir, self.archive, self.plan,
-                              "\n".join(page.markdown for page in self.pages.values()))
+        # The generated pages' own wording and the contract's are not leaks.
+        generated = [page.markdown for page in self.pages.values()] + [json.dumps(self.schemas())]
+        problems = audit_site(site_dir, self.archive, self.plan, "\n".join(generated))
         self.timings["audit"] = time.perf_counter() - started
         return problems
 
