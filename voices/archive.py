@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, slugify
+from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, did_you_mean, slugify
 from voices.links import link_problems
 from voices.paths import AREAS_DIR, DOCS_DIR, SETTINGS_FILE, STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
@@ -130,6 +130,16 @@ def find_content_files(directory: Path, root: Path) -> tuple[list[ContentFile], 
             continue
         entries[slug] = ContentFile(slug, file, path, folder)
     return list(entries.values()), problems
+
+
+def story_entry(root: Path, slug: str) -> tuple[ContentFile | None, str]:
+    """Where story ``slug`` lives, or None and a sentence saying it does not exist (with a
+    "did you mean"): for commands such as ``voices rename`` and ``voices withdraw``."""
+    entries = {entry.slug: entry for entry in find_content_files(root / STORIES_DIR, root)[0]}
+    if slug in entries:
+        return entries[slug], ""
+    hint = did_you_mean(slug, set(entries)) if entries else "the archive has no stories yet"
+    return None, f"there is no story “{slug}” (no {STORIES_DIR}/{slug}.md or {STORIES_DIR}/{slug}/index.md); {hint}"
 
 
 def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:

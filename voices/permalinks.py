@@ -13,8 +13,8 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from voices.archive import AREAS_DIR, STORIES_DIR, find_content_files, load_archive
-from voices.contract import SLUG_PATTERN, did_you_mean, slugify
+from voices.archive import AREAS_DIR, STORIES_DIR, load_archive, story_entry
+from voices.contract import SLUG_PATTERN, slugify
 from voices.problems import Problem
 from voices.reading import parse_front_matter_file
 
@@ -89,12 +89,9 @@ def rename_story(root: Path, old: str, new: str) -> list[str]:
     in its aliases, and rewrite ``story:old`` links. Returns the lines to show the user."""
     root = root.resolve()
     stories = root / STORIES_DIR
-    entries = {entry.slug: entry for entry in find_content_files(stories, root)[0]}
-    entry = entries.get(old)
+    entry, missing = story_entry(root, old)
     if entry is None:
-        hint = did_you_mean(old, set(entries)) if entries else "the archive has no stories yet"
-        raise RenameError(f"there is no story “{old}” (no {STORIES_DIR}/{old}.md or "
-                          f"{STORIES_DIR}/{old}/index.md); {hint}")
+        raise RenameError(missing)
     if not _SLUG.match(new):
         raise RenameError(f"“{new}” is not a valid slug: lowercase letters, digits and single hyphens; "
                           f"try {slugify(new) or 'a-short-name'}")

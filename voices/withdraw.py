@@ -20,7 +20,6 @@ from typing import Any
 
 import yaml
 
-from voices.contract import did_you_mean
 from voices.paths import STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
 from voices.reading import FieldPath, parse_front_matter_file
@@ -50,16 +49,13 @@ def withdraw_story(root: Path, slug: str, reason: str, erase_title: bool = False
     """Withdraw story ``slug`` for ``reason`` (a slug from taxonomy.yml): keep only the fields
     of the notice, delete its body and every file of its folder. Returns the lines to show."""
     # Imported here: the validator imports this module for withdrawal_residue.
-    from voices.archive import find_content_files
+    from voices.archive import story_entry
 
     root = root.resolve()
     stories = root / STORIES_DIR
-    entries = {entry.slug: entry for entry in find_content_files(stories, root)[0]}
-    entry = entries.get(slug)
+    entry, missing = story_entry(root, slug)
     if entry is None:
-        hint = did_you_mean(slug, set(entries)) if entries else "the archive has no stories yet"
-        raise WithdrawError(f"there is no story “{slug}” (no {STORIES_DIR}/{slug}.md or "
-                            f"{STORIES_DIR}/{slug}/index.md); {hint}")
+        raise WithdrawError(missing)
     taxonomy, problems = load_taxonomy(root / TAXONOMY_FILE, TAXONOMY_FILE)
     if taxonomy is None:
         raise WithdrawError(f"cannot read {TAXONOMY_FILE}; fix it first: {problems[0]}")
