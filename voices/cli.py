@@ -75,36 +75,32 @@ def _command_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _command_rename(args: argparse.Namespace) -> int:
-    from voices.permalinks import RenameError, rename_story
-
+def _change_story(args: argparse.Namespace, name: str, change, error_type: type[Exception]) -> int:
+    """Run a command that changes a story's files: print its lines, or its refusal (exit 2)."""
     root = _root(args)
     if root is None:
         return EXIT_USAGE
     try:
-        lines = rename_story(root, args.old, args.new)
-    except RenameError as error:
-        print(f"voices rename: {error}", file=sys.stderr)
+        lines = change(root)
+    except error_type as error:
+        print(f"voices {name}: {error}", file=sys.stderr)
         return EXIT_USAGE
     for line in lines:
         print(line)
     return EXIT_OK
+
+
+def _command_rename(args: argparse.Namespace) -> int:
+    from voices.permalinks import RenameError, rename_story
+
+    return _change_story(args, "rename", lambda root: rename_story(root, args.old, args.new), RenameError)
 
 
 def _command_withdraw(args: argparse.Namespace) -> int:
     from voices.withdraw import WithdrawError, withdraw_story
 
-    root = _root(args)
-    if root is None:
-        return EXIT_USAGE
-    try:
-        lines = withdraw_story(root, args.slug, args.reason, erase_title=args.erase_title)
-    except WithdrawError as error:
-        print(f"voices withdraw: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    for line in lines:
-        print(line)
-    return EXIT_OK
+    return _change_story(args, "withdraw", lambda root: withdraw_story(
+        root, args.slug, args.reason, erase_title=args.erase_title), WithdrawError)
 
 
 def _command_scrub(args: argparse.Namespace) -> int:
