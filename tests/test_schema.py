@@ -73,3 +73,11 @@ def test_committed_schema_is_current(schemas):
 def test_template_is_valid_yaml_and_passes_the_schema(schemas):
     data = _front_matter(REPO / "stories" / "_template.md")
     assert not list(jsonschema.Draft202012Validator(schemas["story"]).iter_errors(data))
+
+
+def test_template_tells_editors_where_the_schema_is():
+    """yaml-language-server reads this line for completion and inline errors in front matter."""
+    line = (REPO / "stories" / "_template.md").read_text(encoding="utf-8").split("\n")[1]
+    assert line.startswith("# yaml-language-server: $schema=")
+    schema = (REPO / "stories" / line.split("=", 1)[1]).resolve()
+    assert schema == REPO / "docs" / "schema" / "story.schema.json" and schema.is_file()

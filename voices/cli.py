@@ -141,6 +141,66 @@ def _command_scrub(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _command_new(args: argparse.Namespace) -> int:
+    from voices.scaffold import ScaffoldError, StoryAnswers, new_story, read_choices
+
+    root = _root(args)
+    if root is None:
+        return EXIT_USAGE
+    answers = StoryAnswers(title=args.title or "", areas=_listed(args.area), themes=_listed(args.theme),
+                           date=args.date or "", summary=args.summary or "", kind=args.kind,
+                           slug=args.slug or "", folder=args.folder)
+    try:
+        choices = read_choices(root)
+        if sys.stdin.isatty():
+            _ask_for_missing(answers, choices)
+        else:
+            missing = [flag for flag, given in (("--title", answers.title), ("--area", answers.areas),
+                                                ("--theme", answers.themes), ("--date", answers.date)) if not given]
+            if missing:
+                print(f"voices new: give {', '.join(missing)} (or run it in a terminal to be asked)", file=sys.stderr)
+                return EXIT_USAGE
+        file, problems = new_story(root, answers)
+    except ScaffoldError as error:
+        print(f"voices new: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    path = file.relative_to(root).as_posix()
+    print(f"wrote {path} (status: draft)")
+    report(problems)
+    if problems:
+        return EXIT_PROBLEMS
+    print("next: write the story below the second ---, replace every “Example:” value, "
+          + ("upload its files beside index.md, " if answers.folder else "")
+          + "then set status: published and open a pull request")
+    return EXIT_OK
+
+
+def _listed(values: list[str] | None) -> list[str]:
+    """Flags given once per value or as a comma-separated list: both work."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _ask_for_missing(answers, choices) -> None:
+    """Ask in the terminal for each missing or unusable answer until it can be used."""
+    from voices.scaffold import answer_problems
+
+    questions = {
+        "title": ("Title of the story", lambda text: setattr(answers, "title", text)),
+        "area": ("Area or areas (file names in areas/, separated by commas)",
+                 lambda text: setattr(answers, "areas", _listed([text]))),
+        "theme": (f"Themes ({', '.join(sorted(choices.themes))}; separated by commas)",
+                  lambda text: setattr(answers, "themes", _listed([text]))),
+        "date": ("Date (YYYY-MM-DD, or YYYY-MM or YYYY when the day is not known)",
+                 lambda text: setattr(answers, "date", text.strip())),
+    }
+    for name, (question, store) in questions.items():
+        while name in (found := answer_problems(answers, choices)):
+            given = {"title": answers.title, "area": answers.areas, "theme": answers.themes, "date": answers.date}
+            if given[name]:
+                print(f"  {name}: {found[name]}")
+            store(input(f"{question}: "))
+
+
 def _root(args: argparse.Namespace) -> Path | None:
     start = Path(args.root).resolve() if args.root else Path.cwd()
     root = find_root(start)
@@ -169,6 +229,17 @@ def build_parser() -> argparse.ArgumentParser:
     withdraw.add_argument("--reason", required=True, help="a withdrawal reason from taxonomy.yml")
     withdraw.add_argument("--erase-title", action="store_true", help="remove the title as well")
     withdraw.set_defaults(handler=_command_withdraw)
+    new = commands.add_parser("new", help="start a new story from the template (asks for what is missing)")
+    new.add_argument("--title", help="the story's title")
+    new.add_argument("--area", action="append", help="an area's slug (file name in areas/); repeat or use commas")
+    new.add_argument("--theme", action="append", help="a theme from taxonomy.yml; repeat or use commas")
+    new.add_argument("--date", help="YYYY-MM-DD, or YYYY-MM or YYYY when the day is not known")
+    new.add_argument("--summary", help="one or two plain sentences (can be written in the file later)")
+    new.add_argument("--kind", default="story", help="story, interview, film, audio, report or blog (default: story)")
+    new.add_argument("--slug", help="the story's address (default: made from the title)")
+    new.add_argument("--folder", action="store_true", help="make a folder, for a story with photos, "
+                     "recordings or documents")
+    new.set_defaults(handler=_command_new)
     scrub = commands.add_parser("scrub", help="remove location and other metadata from original images, "
                                 "in place; report media and PDFs that carry location")
     scrub.add_argument("paths", nargs="+", metavar="PATH", help="image, audio, video or PDF files, or folders")

@@ -228,6 +228,15 @@ def _story_rules(parsed: ParsedFile, kinds_needing_consent: frozenset[str]) -> l
             add(("image", "shows_people"), "the photo shows people, but the consent scope does not include photos",
                 "add photos to consent.scope if it was agreed; otherwise use a photo without people")
 
+    if status == "published":
+        for path in _template_examples(data):
+            add(path, "still holds the template's example text",
+                "replace it with the real value, or keep status: draft until the story is ready")
+        if TEMPLATE_BODY_MARK in parsed.body:
+            line = parsed.body_line + parsed.body[:parsed.body.index(TEMPLATE_BODY_MARK)].count("\n")
+            problems.append(Problem(parsed.path, line, "body", "still holds the template's example text",
+                                    "write the story in its place, or keep status: draft until it is ready"))
+
     media = data.get("media")
     if isinstance(media, list):
         for index, item in enumerate(media):
@@ -242,6 +251,21 @@ def _story_rules(parsed: ParsedFile, kinds_needing_consent: frozenset[str]) -> l
                 add(("media", index, "captions"), "is required for a video file",
                     "add a WebVTT captions file, e.g. captions: film.en.vtt")
     return problems
+
+
+TEMPLATE_EXAMPLE = "Example:"  # how stories/_template.md marks a value to replace
+TEMPLATE_BODY_MARK = "Example: delete these lines"
+
+
+def _template_examples(value: Any, path: FieldPath = ()) -> list[FieldPath]:
+    """Where the template's example values were left in (a published story must not keep them)."""
+    if isinstance(value, str):
+        return [path] if value.strip().startswith(TEMPLATE_EXAMPLE) else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _template_examples(item, (*path, key))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _template_examples(item, (*path, index))]
+    return []
 
 
 def _story_files(parsed: ParsedFile, folder: Path | None) -> list[Problem]:
