@@ -426,3 +426,18 @@ def test_browse_pages_published_before_never_disappear(tiny):
     assert result.returncode == 0, result.stderr
     assert "No stories are listed here any more" in read(root / "site", "themes/environment/page/2")
     assert "No stories are listed here any more" in read(root / "site", "years/2015")
+
+
+def test_story_and_area_pages_link_suggest_a_correction_to_their_file(tiny):
+    settings = (tiny.root / "archive.yml").read_text(encoding="utf-8")
+    settings = re.sub(r"repository_url: \S+", "repository_url: https://github.com/some-fork/archive", settings)
+    (tiny.root / "archive.yml").write_text(settings.replace("edit_branch: main", "edit_branch: trunk"), encoding="utf-8")
+    tiny.story("hub", story("The hub", "2020"), files={})
+    tiny.story("gone", "---\ntitle: Gone story\ndate: 2017\nareas: [par-bay]\nthemes: [skills]\n"
+                       "status: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: at-request-of-contributor\n---\n")
+    site, _ = build(tiny)
+    link = re.compile(r'<a href="([^"]+)" rel="nofollow">Suggest a correction</a>')
+    assert link.findall(read(site, "stories/hub")) == ["https://github.com/some-fork/archive/edit/trunk/stories/hub/index.md"]
+    assert link.findall(read(site, "areas/par-bay")) == ["https://github.com/some-fork/archive/edit/trunk/areas/par-bay.md"]
+    assert not link.findall(read(site, "stories/gone"))  # a notice is not for correcting
+    assert not link.findall(read(site, "areas"))
