@@ -122,3 +122,21 @@ def test_withdraw_command_then_build_leaves_nothing_behind(tiny):
         assert not any(word in f.read_text(encoding="utf-8", errors="ignore")
                        for f in (root / "stories").rglob("*") if f.is_file()), word
     assert not list((site / "stories" / "take").glob("face*"))
+
+
+def test_a_person_named_in_two_stories_may_appear_on_both(tiny):
+    """A resident can take part in several stories, each with consent; only other pages are leaks."""
+    for slug in ("first", "second"):
+        tiny.story(slug, story(f"The {slug} interview", "2020",
+                               more="kind: interview\npeople: [Zebedee Quillfeather]\n" + CONSENT))
+    tiny.story("third", story("A third story", "2019"))
+    root = make_site(tiny)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr
+    site_dir = root / "site"
+    places = {rel for rel, text in output_texts(site_dir) if "Quillfeather" in text}
+    assert places == {"stories/first/index.html", "stories/second/index.html"}
+    build, _ = SiteBuild.load(root)
+    (site_dir / "stories" / "third" / "index.html").write_text("<p>Zebedee Quillfeather</p>", encoding="utf-8")
+    assert build.audit(site_dir) == [
+        "stories/third/index.html: names a person from stories/first (names appear on their story only)"]

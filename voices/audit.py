@@ -109,7 +109,11 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
     terms = leak_terms(archive, plan, "\n".join([published_text(archive, plan), generated_text, theme_text]))
     term_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(terms))) + r")\b", re.IGNORECASE) if terms else None
     references = [s.meta.consent.reference for s in archive.stories.values() if s.meta.consent]
-    people = {name: story.slug for story in plan.stories for name in story.meta.people if len(name) >= 5}
+    people: dict[str, set[str]] = {}  # one person may be named, with consent, in several stories
+    for story in plan.stories:
+        for name in story.meta.people:
+            if len(name) >= 5:
+                people.setdefault(name, set()).add(f"stories/{story.slug}/index.html")
     problems: list[str] = []
     seen: dict[str, set[str]] = {"area pages": set(), "sitemap": set(), "search index": set(),
                                  "data export": set()}
@@ -121,9 +125,10 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
         for reference in references:
             if reference in content:
                 problems.append(f"{rel}: contains a consent reference ({reference})")
-        for name, slug in people.items():
-            if name in content and rel != f"stories/{slug}/index.html":
-                problems.append(f"{rel}: names a person from stories/{slug} (names appear on their story only)")
+        for name, pages in people.items():
+            if name in content and rel not in pages:
+                named_in = min(pages).removesuffix("/index.html")
+                problems.append(f"{rel}: names a person from {named_in} (names appear on their story only)")
         if rel.startswith("areas/") and rel.endswith("index.html"):
             seen["area pages"] |= set(_STORY_LINK.findall(content))
         elif rel == "sitemap.xml":
