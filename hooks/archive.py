@@ -11,7 +11,7 @@
 - on_post_page, on_post_template: ``<html lang="en-GB">``, the 404 page included.
 - on_post_build: build the Pagefind index, write feeds and open data, audit the site for
   leaks and lost stories,
-  record the addresses published, print a summary.
+  record the addresses published (not for an emergency or preview build), print a summary.
 """
 
 from __future__ import annotations
