@@ -1,6 +1,7 @@
 """MkDocs adapter: hooks that hand the work to the core package (``voices``).
 
-- on_startup: ``serve`` previews drafts; ``build`` never publishes them.
+- on_startup: ``serve`` previews drafts; ``build`` never publishes them, except for a pull
+  request's preview (``VOICES_PREVIEW=1``: drafts, noindex, its own address; voices/preview.py).
 - on_config: load, check and assemble the archive; any content problem fails the build, listed.
 - on_files: add the generated pages, the files stories use, and redirects from old addresses;
   fail when an address published before would disappear.
@@ -10,7 +11,7 @@
 - on_post_page, on_post_template: ``<html lang="en-GB">``, the 404 page included.
 - on_post_build: build the Pagefind index, write feeds and open data, audit the site for
   leaks and lost stories,
-  record the addresses published, print a summary.
+  record the addresses published (not for an emergency or preview build), print a summary.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
+from voices.preview import SiteUrlError, is_preview, noindex, site_url_override
 from voices.settings import fill_placeholders
 from voices.site import SiteBuild, set_html_lang
 
@@ -43,14 +45,19 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     takedown = os.environ.get("VOICES_TAKEDOWN") == "1"  # the emergency path: docs/guide/takedown.md
-    site, problems = SiteBuild.load(root, preview=_state["command"] == "serve", takedown=takedown)
+    preview = _state["command"] == "serve" or is_preview(os.environ)  # drafts shown: voices/preview.py
+    try:
+        site_url = site_url_override(os.environ)
+    except SiteUrlError as error:
+        raise PluginError(str(error)) from None
+    site, problems = SiteBuild.load(root, preview=preview, takedown=takedown, site_url=site_url)
     if site is None:
         listed = "\n".join(str(problem) for problem in problems)
         raise PluginError(f"The archive's content has {len(problems)} problem(s); nothing was built:\n{listed}")
     for problem in site.set_aside:
         log.info("Left out by the emergency takedown build (fix it next): %s", problem)
-    _state.update(site=site, started=time.perf_counter(), takedown=takedown)
-    config.site_url = config.site_url or site.archive.settings.site_url
+    _state.update(site=site, started=time.perf_counter(), takedown=takedown, preview=preview)
+    config.site_url = site_url or config.site_url or site.archive.settings.site_url
     config.extra["archive"] = {"name": site.archive.settings.name}
     return config
 
@@ -103,11 +110,15 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return set_html_lang(output)
+    output = set_html_lang(output)
+    return noindex(output) if _state.get("preview") else output  # previews stay out of search engines
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
-    return set_html_lang(output_content) if template_name.endswith(".html") else output_content  # the 404 page
+    if not template_name.endswith(".html"):
+        return output_content
+    output_content = set_html_lang(output_content)  # the 404 page
+    return noindex(output_content) if _state.get("preview") else output_content
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -120,7 +131,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         if leaks:
             raise PluginError(f"The built site fails its audit ({len(leaks)} finding(s)); nothing may be "
                               "deployed:\n" + "\n".join(leaks))
-        if not _state["takedown"] and site.record_addresses(_state["published"]):
+        # Neither an emergency build nor a preview (drafts) may promise addresses for good.
+        if not _state["takedown"] and not _state["preview"] and site.record_addresses(_state["published"]):
             log.info("New addresses recorded in urls.txt: commit it so they are kept for good.")
     log.info(site.summary(len(site.pages)))
     report, within_budget = site.size_report(Path(config.site_dir))

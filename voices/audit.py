@@ -142,6 +142,10 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
     published = {story.slug for story in plan.stories if story.meta.status == "published"}
     withdrawn = {story.slug for story in plan.withdrawn}  # links to their notices are fine
     seen["area pages"] -= withdrawn
+    # Drafts are in the plan only for a preview, which shows and lists them (never indexed).
+    drafts = {story.slug for story in plan.stories if story.meta.status == "draft"}
+    seen["area pages"] -= drafts
+    seen["sitemap"] -= drafts
     seen["story pages"] = {slug for slug in published if (site_dir / "stories" / slug / "index.html").is_file()}
     newest = [s.slug for s in plan.stories if s.meta.status == "published"][:len(feed_entries) or 20]
     if (site_dir / "feed.xml").is_file() and feed_entries != newest[:20]:

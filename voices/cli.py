@@ -1,6 +1,8 @@
-"""The ``voices`` command: check the content and export the contract.
+"""The ``voices`` command: check the content, start stories, export the contract, check
+external links.
 
 Exit status: 0 when all is well, 1 when the content has problems, 2 for bad usage.
+``voices links`` exits 0 even when links are dead, and 1 only when no site could be reached.
 """
 
 from __future__ import annotations
@@ -201,6 +203,32 @@ def _ask_for_missing(answers, choices) -> None:
             store(input(f"{question}: "))
 
 
+def _command_links(args: argparse.Namespace) -> int:
+    from voices.linkcheck import run_link_check, summary_line
+
+    root = _root(args)
+    if root is None:
+        return EXIT_USAGE
+    report_file = Path(args.report)
+    if not report_file.parent.is_dir():
+        print(f"voices links: no folder {report_file.parent} to write the report in", file=sys.stderr)
+        return EXIT_USAGE
+    archive, problems = load_archive(root)
+    if archive is None:
+        report(problems)
+        return EXIT_PROBLEMS
+    if problems:  # the rest is still worth checking; `voices check` reports these
+        files = len({problem.path for problem in problems})
+        print(f"voices links: {files} file(s) with problems left out (run voices check)", file=sys.stderr)
+    result = run_link_check(archive, report_file, args.timeout)
+    if result.offline:
+        print(f"voices links: none of the {len(result.results)} sites could be reached; is this computer "
+              "offline? Nothing is reported as dead.", file=sys.stderr)
+        return EXIT_PROBLEMS  # the workflow must neither open nor close its issue on this
+    print(f"{summary_line(result)} Report: {report_file}", file=sys.stderr)
+    return EXIT_OK  # dead links are reported, never a failure: they must not block anything
+
+
 def _root(args: argparse.Namespace) -> Path | None:
     start = Path(args.root).resolve() if args.root else Path.cwd()
     root = find_root(start)
@@ -244,7 +272,22 @@ def build_parser() -> argparse.ArgumentParser:
                                 "in place; report media and PDFs that carry location")
     scrub.add_argument("paths", nargs="+", metavar="PATH", help="image, audio, video or PDF files, or folders")
     scrub.set_defaults(handler=_command_scrub)
+    links = commands.add_parser("links", help="check links to other websites; write a report of the dead ones "
+                                "(exit 0 even when some are dead)")
+    links.add_argument("--report", required=True, metavar="FILE", help="Markdown report to write")
+    links.add_argument("--timeout", type=_seconds, default=20.0, help="seconds to wait for each site (default 20)")
+    links.set_defaults(handler=_command_links)
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 300:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a number of seconds between 0 and 300")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

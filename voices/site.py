@@ -47,9 +47,10 @@ class SiteBuild:
     _dates: dict | None = None
 
     @classmethod
-    def load(cls, root: Path, preview: bool = False,
-             takedown: bool = False) -> tuple[SiteBuild | None, list[Problem]]:
-        """Load, check and assemble; with problems, nothing is built. ``preview`` shows drafts.
+    def load(cls, root: Path, preview: bool = False, takedown: bool = False,
+             site_url: str | None = None) -> tuple[SiteBuild | None, list[Problem]]:
+        """Load, check and assemble; with problems, nothing is built. ``preview`` shows drafts;
+        ``site_url`` is where this build is served when not at archive.yml's (a preview).
 
         ``takedown`` is the emergency path: a withdrawal must reach the live site even while
         other content has problems. Files with problems are then left out (and reported by
@@ -57,6 +58,8 @@ class SiteBuild:
         """
         started = time.perf_counter()
         archive, problems = load_archive(root)
+        if archive is not None and site_url:
+            archive = _served_at(archive, site_url)
         loaded = time.perf_counter()
         if archive is not None and problems and takedown:
             withdrawn = {s.path for s in archive.stories.values() if s.meta.status == "withdrawn"}
@@ -299,6 +302,13 @@ def _without(archive: Archive, paths: set[str]) -> Archive:
     # A story whose area was left out cannot be listed under it: leave the story out too.
     stories = {slug: s for slug, s in stories.items() if all(a in areas for a in s.meta.areas)}
     return replace(archive, stories=stories, areas=areas)
+
+
+def _served_at(archive: Archive, site_url: str) -> Archive:
+    """The archive as served from another address (a preview): every absolute link follows."""
+    from dataclasses import replace
+
+    return replace(archive, settings=archive.settings.model_copy(update={"site_url": site_url}))
 
 
 def _used_files(story: Story) -> list[str]:

@@ -1,0 +1,142 @@
+"""scripts/publish-gh-pages: the live site is one commit on gh-pages with no history, previews
+and the custom domain survive a deploy, a takedown removes the previews, and a preview pushed
+while a deploy runs is not lost."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+SCRIPT = REPO / "scripts" / "publish-gh-pages"
+IDENTITY = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
+                            env={**os.environ, **IDENTITY, **(env or {})})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def push_pages(remote: Path, scratch: Path, commits: list[dict[str, str]]) -> None:
+    """Give the remote a gh-pages branch with these commits, each adding files."""
+    git(scratch.parent, "clone", "--quiet", str(remote), scratch.name)
+    git(scratch, "checkout", "--quiet", "--orphan", "gh-pages")
+    for files in commits:
+        write(scratch, files)
+        git(scratch, "add", "--all")
+        git(scratch, "commit", "--quiet", "-m", "pages")
+    git(scratch, "push", "--quiet", "origin", "gh-pages")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    work = tmp_path / "work"
+    git(tmp_path, "init", "--quiet", "-b", "main", str(work))
+    git(work, "config", "user.email", "staff@example.org")
+    git(work, "config", "user.name", "Staff")
+    write(work, {"README.md": "archive\n"})
+    git(work, "add", "--all")
+    git(work, "commit", "--quiet", "-m", "start")
+    git(work, "remote", "add", "origin", str(remote))
+    write(work / "site", {"index.html": "<p>home</p>", "stories/garden/index.html": "<p>garden</p>",
+                          "_underscore/file.txt": "kept"})
+    return work
+
+
+def publish(work: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(SCRIPT), *args], cwd=work, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PAGES_RETRY_SECONDS": "0", **(env or {})})
+
+
+def pages_files(work: Path) -> set[str]:
+    git(work, "fetch", "--quiet", "origin", "+refs/heads/gh-pages:refs/remotes/origin/gh-pages")
+    return set(git(work, "ls-tree", "-r", "--name-only", "origin/gh-pages").splitlines())
+
+
+def pages_history(work: Path) -> list[str]:
+    return git(work, "rev-list", "origin/gh-pages").splitlines()
+
+
+@pytest.fixture
+def old_pages(repo: Path) -> Path:
+    """gh-pages as a deploy and two previews left it: a now-withdrawn story in its history."""
+    push_pages(repo.parent / "remote.git", repo.parent / "scratch", [
+        {"index.html": "old", "stories/withdrawn-story/index.html": "words that must go", "CNAME": "voices.example\n"},
+        {"pr-preview/pr-3/index.html": "preview 3", "pr-preview/pr-4/stories/withdrawn-story/index.html": "draft"},
+    ])
+    return repo
+
+
+def test_first_publish_creates_the_branch_with_one_commit(repo):
+    result = publish(repo)
+    assert result.returncode == 0, result.stderr
+    assert pages_files(repo) == {"index.html", "stories/garden/index.html", "_underscore/file.txt", ".nojekyll"}
+    assert len(pages_history(repo)) == 1
+
+
+def test_deploy_replaces_the_site_and_its_history_keeping_previews_and_domain(old_pages):
+    result = publish(old_pages)
+    assert result.returncode == 0, result.stderr
+    files = pages_files(old_pages)
+    assert {"index.html", "stories/garden/index.html", ".nojekyll", "CNAME", "pr-preview/pr-3/index.html",
+            "pr-preview/pr-4/stories/withdrawn-story/index.html"} <= files
+    assert "stories/withdrawn-story/index.html" not in files
+    history = pages_history(old_pages)
+    assert len(history) == 1  # no earlier version of the site in the branch
+    assert git(old_pages, "show", "origin/gh-pages:index.html") == "<p>home</p>"
+    assert "Publish the site built from" in git(old_pages, "log", "-1", "--format=%s", "origin/gh-pages")
+
+
+def test_takedown_removes_every_preview(old_pages):
+    result = publish(old_pages, "--drop-previews")
+    assert result.returncode == 0, result.stderr
+    files = pages_files(old_pages)
+    assert not any(name.startswith("pr-preview/") for name in files)
+    assert "CNAME" in files and "stories/garden/index.html" in files
+    assert len(pages_history(old_pages)) == 1
+    assert "every pull-request preview removed" in git(old_pages, "log", "-1", "--format=%s", "origin/gh-pages")
+
+
+def test_a_preview_pushed_during_the_deploy_is_kept(old_pages, tmp_path):
+    # A stand-in for git that, just before the deploy's first push, lets a preview land on gh-pages.
+    real_git = subprocess.run(["bash", "-c", "command -v git"], capture_output=True, text=True, check=True).stdout.strip()
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "--quiet", "-b", "gh-pages", str(tmp_path / "remote.git"), str(other))
+    shim = tmp_path / "bin" / "git"
+    shim.parent.mkdir()
+    shim.write_text(f"""#!/usr/bin/env bash
+if [ "$1" = push ] && [ ! -e "{tmp_path}/raced" ]; then
+  touch "{tmp_path}/raced"
+  (cd "{other}" && mkdir -p pr-preview/pr-9 && echo preview 9 > pr-preview/pr-9/index.html \\
+    && "{real_git}" add --all && "{real_git}" commit --quiet -m "Deploy preview for PR 9" \\
+    && "{real_git}" push --quiet origin gh-pages) >&2
+fi
+exec "{real_git}" "$@"
+""", encoding="utf-8")
+    shim.chmod(0o755)
+    result = publish(old_pages, env={"PATH": f"{shim.parent}:{os.environ['PATH']}", **IDENTITY})
+    assert result.returncode == 0, result.stderr
+    assert "changed while publishing" in result.stderr
+    files = pages_files(old_pages)
+    assert "pr-preview/pr-9/index.html" in files and "stories/garden/index.html" in files
+    assert len(pages_history(old_pages)) == 1
+
+
+def test_no_site_built_is_a_message(repo):
+    result = publish(repo, "nowhere")
+    assert result.returncode == 2
+    assert "nowhere/index.html not found: build the site first" in result.stderr
