@@ -19,7 +19,8 @@ from voices.archive import Archive, Story
 from voices.assemble import SitePlan
 
 _WORD = re.compile(r"[^\W\d_]{5,}")  # words of five letters or more: short ones are too common
-_STORY_LINK = re.compile(r'href="[^"]*?stories/([a-z0-9-]+)/"')
+# Story pages are stories/x/ online and stories/x.html or stories/x/index.html in the offline copy.
+_STORY_LINK = re.compile(r'href="[^"]*?stories/(?!index\.html)([a-z0-9-]+)(?:/|/index\.html|\.html)"')
 _SITEMAP_STORY = re.compile(r"<loc>[^<]*/stories/([a-z0-9-]+)/</loc>")
 _INDEX_STORY = re.compile(r'"url":"[^"]*?/stories/([a-z0-9-]+)/"')
 _FEED_ENTRY = re.compile(r"<id>[^<]*/stories/([a-z0-9-]+)/</id>")
@@ -44,6 +45,11 @@ def output_texts(site_dir: Path) -> Iterator[tuple[str, str]]:
             if file.suffix == ".gz":
                 data = gzip.decompress(data)
             yield rel, data.decode("utf-8", "replace")
+
+
+def _story_page_files(slug: str) -> tuple[str, ...]:
+    """Where a story's page may be: online, or in the offline copy (file or folder story)."""
+    return f"stories/{slug}/index.html", f"stories/{slug}.html"
 
 
 def _hidden_text(story: Story, whole: bool) -> list[str]:
@@ -122,9 +128,9 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
             if reference in content:
                 problems.append(f"{rel}: contains a consent reference ({reference})")
         for name, slug in people.items():
-            if name in content and rel != f"stories/{slug}/index.html":
+            if name in content and rel not in _story_page_files(slug):
                 problems.append(f"{rel}: names a person from stories/{slug} (names appear on their story only)")
-        if rel.startswith("areas/") and rel.endswith("index.html"):
+        if rel.startswith("areas/") and rel.endswith(".html") and rel != "areas/index.html":
             seen["area pages"] |= set(_STORY_LINK.findall(content))
         elif rel == "sitemap.xml":
             seen["sitemap"] |= set(_SITEMAP_STORY.findall(content))
@@ -137,7 +143,8 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
     published = {story.slug for story in plan.stories if story.meta.status == "published"}
     withdrawn = {story.slug for story in plan.withdrawn}  # links to their notices are fine
     seen["area pages"] -= withdrawn
-    seen["story pages"] = {slug for slug in published if (site_dir / "stories" / slug / "index.html").is_file()}
+    seen["story pages"] = {slug for slug in published
+                           if any((site_dir / page).is_file() for page in _story_page_files(slug))}
     newest = [s.slug for s in plan.stories if s.meta.status == "published"][:len(feed_entries) or 20]
     if (site_dir / "feed.xml").is_file() and feed_entries != newest[:20]:
         problems.append(f"feed.xml: lists {feed_entries[:5]}..., not the newest published stories")
