@@ -16,6 +16,7 @@ from test_site_build import mkdocs_build
 from test_site_pages import SITE_URL, jpeg, make_site, story
 
 from voices.offline import broken_references, online_url, page_file, references
+from voices.third_party import third_party_requests
 
 
 def make_offline_site(tiny) -> Path:
@@ -75,6 +76,11 @@ def test_every_link_and_file_reference_leads_to_a_file(offline):
     assert len(pages) > 40
     checked = sum(len(references(page.read_text(encoding="utf-8"))) for page in pages)
     assert checked > 1000  # the check really read the pages' links
+
+
+def test_the_offline_copy_requests_nothing_from_other_sites(offline):
+    _, site = offline
+    assert third_party_requests(site, SITE_URL) == []
 
 
 def test_long_lists_are_paginated_with_working_file_links(offline):
