@@ -141,6 +141,26 @@ def _command_scrub(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _command_assemble(args: argparse.Namespace) -> int:
+    from voices.markdown_tree import TreeError, assemble
+
+    root = _root(args)
+    if root is None:
+        return EXIT_USAGE
+    try:
+        written, problems = assemble(root, Path(args.out).resolve())
+    except TreeError as error:
+        print(f"voices assemble: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if written is None:
+        report(problems)
+        return EXIT_PROBLEMS
+    for warning in written.warnings:
+        print(warning, file=sys.stderr)
+    print(f"Wrote {written.pages} pages and {written.files} files to {args.out} (see README.md there).")
+    return EXIT_OK
+
+
 def _root(args: argparse.Namespace) -> Path | None:
     start = Path(args.root).resolve() if args.root else Path.cwd()
     root = find_root(start)
@@ -173,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 "in place; report media and PDFs that carry location")
     scrub.add_argument("paths", nargs="+", metavar="PATH", help="image, audio, video or PDF files, or folders")
     scrub.set_defaults(handler=_command_scrub)
+    assemble = commands.add_parser("assemble", help="write every page as plain Markdown, for another generator")
+    assemble.add_argument("--out", required=True, help="a new or empty folder to write into")
+    assemble.set_defaults(handler=_command_assemble)
     return parser
 
 
