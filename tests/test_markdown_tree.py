@@ -9,9 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from conftest import REPO, TinyArchive
+from PIL import Image
 from test_images import assert_no_metadata
 from test_site_pages import jpeg, story
 
