@@ -11,7 +11,10 @@
 - on_post_page, on_post_template: ``<html lang="en-GB">``, the 404 page included.
 - on_post_build: build the Pagefind index, write feeds and open data, audit the site for
   leaks and lost stories,
-  record the addresses published (not for an emergency or preview build), print a summary.
+  record the addresses published (not for an emergency, preview or offline build), print a summary.
+- The offline copy (mkdocs.offline.yml: no directory URLs) gets file-form redirects, a search
+  page pointing to the browse lists, online canonical addresses and a check that every link
+  leads to a file; it has no search index and leaves urls.txt alone (voices/offline.py).
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
+from voices import offline
 from voices.preview import SiteUrlError, is_preview, noindex, site_url_override
 from voices.settings import fill_placeholders
 from voices.site import SiteBuild, set_html_lang
+from voices.urls import absolute_url
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -56,7 +61,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"The archive's content has {len(problems)} problem(s); nothing was built:\n{listed}")
     for problem in site.set_aside:
         log.info("Left out by the emergency takedown build (fix it next): %s", problem)
-    _state.update(site=site, started=time.perf_counter(), takedown=takedown, preview=preview)
+    _state.update(site=site, started=time.perf_counter(), takedown=takedown, preview=preview,
+                  offline=not config.use_directory_urls)
     config.site_url = site_url or config.site_url or site.archive.settings.site_url
     config.extra["archive"] = {"name": site.archive.settings.name}
     return config
@@ -68,8 +74,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     for src_uri, source in site.story_files().items():
         files.append(File.generated(config, src_uri, abs_src_path=str(source)))
-    for src_uri, content in site.redirect_files().items():
+    redirects = (offline.redirect_files(site.plan, set(site.pages), site.archive.settings) if _state["offline"]
+                 else site.redirect_files())
+    for src_uri, content in redirects.items():
         files.append(File.generated(config, src_uri, content=content))
+    if _state["offline"]:
+        return files  # the offline copy's addresses are files, not the site's: urls.txt is not its business
     published = site.published_paths([file.dest_uri for file in files.documentation_pages()])
     problems = site.address_problems(published)
     if problems and _state["takedown"]:
@@ -94,10 +104,21 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     settings = site.archive.settings
     values = {"name": settings.name, "contacts": settings.contacts,
               "site_url": settings.site_url, "repository_url": settings.repository_url}
+    if src_uri == "search.md" and _state["offline"]:
+        return offline.search_page(settings)
     markdown, unknown = fill_placeholders(markdown, values)
     for name in unknown:
         log.warning("%s: unknown placeholder {{ %s }} (names come from archive.yml)", src_uri, name)
     return markdown + site.home_markdown() if src_uri == "index.md" else markdown
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    if _state["offline"]:  # pages of the offline copy name their online address as canonical
+        site_url = _state["site"].archive.settings.site_url
+        for file in files.documentation_pages():
+            if file.page is not None:
+                file.page.canonical_url = absolute_url(site_url, offline.online_url(file.dest_uri))
+    return env
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -125,14 +146,19 @@ def on_post_build(config: MkDocsConfig) -> None:
     site: SiteBuild = _state["site"]
     site.timings["render"] = time.perf_counter() - _state["started"]
     if _state["command"] == "build":
-        site.build_search_index(Path(config.site_dir))
+        if not _state["offline"]:  # Pagefind cannot run from file://: the offline copy has no index
+            site.build_search_index(Path(config.site_dir))
         site.write_feeds_and_data(Path(config.site_dir))
         leaks = site.audit(Path(config.site_dir))
         if leaks:
             raise PluginError(f"The built site fails its audit ({len(leaks)} finding(s)); nothing may be "
                               "deployed:\n" + "\n".join(leaks))
-        # Neither an emergency build nor a preview (drafts) may promise addresses for good.
-        if not _state["takedown"] and not _state["preview"] and site.record_addresses(_state["published"]):
+        broken = offline.broken_references(Path(config.site_dir)) if _state["offline"] else []
+        if broken:
+            raise PluginError(f"{len(broken)} link(s) in the offline copy lead to no file:\n" + "\n".join(broken))
+        # Only a normal build promises addresses for good: not an emergency, a preview or a copy.
+        recording = not (_state["takedown"] or _state["preview"] or _state["offline"])
+        if recording and site.record_addresses(_state["published"]):
             log.info("New addresses recorded in urls.txt: commit it so they are kept for good.")
     log.info(site.summary(len(site.pages)))
     report, within_budget = site.size_report(Path(config.site_dir))

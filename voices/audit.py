@@ -19,7 +19,8 @@ from voices.archive import Archive, Story
 from voices.assemble import SitePlan
 
 _WORD = re.compile(r"[^\W\d_]{5,}")  # words of five letters or more: short ones are too common
-_STORY_LINK = re.compile(r'href="[^"]*?stories/([a-z0-9-]+)/"')
+# Story pages are stories/x/ online and stories/x.html or stories/x/index.html in the offline copy.
+_STORY_LINK = re.compile(r'href="[^"]*?stories/(?!index\.html)([a-z0-9-]+)(?:/|/index\.html|\.html)"')
 _SITEMAP_STORY = re.compile(r"<loc>[^<]*/stories/([a-z0-9-]+)/</loc>")
 _INDEX_STORY = re.compile(r'"url":"[^"]*?/stories/([a-z0-9-]+)/"')
 _FEED_ENTRY = re.compile(r"<id>[^<]*/stories/([a-z0-9-]+)/</id>")
@@ -44,6 +45,11 @@ def output_texts(site_dir: Path) -> Iterator[tuple[str, str]]:
             if file.suffix == ".gz":
                 data = gzip.decompress(data)
             yield rel, data.decode("utf-8", "replace")
+
+
+def _story_page_files(slug: str) -> tuple[str, ...]:
+    """Where a story's page may be: online, or in the offline copy (file or folder story)."""
+    return f"stories/{slug}/index.html", f"stories/{slug}.html"
 
 
 def _hidden_text(story: Story, whole: bool) -> list[str]:
@@ -113,7 +119,7 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
     for story in plan.stories:
         for name in story.meta.people:
             if len(name) >= 5:
-                people.setdefault(name, set()).add(f"stories/{story.slug}/index.html")
+                people.setdefault(name, set()).add(story.slug)
     problems: list[str] = []
     seen: dict[str, set[str]] = {"area pages": set(), "sitemap": set(), "search index": set(),
                                  "data export": set()}
@@ -125,11 +131,10 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
         for reference in references:
             if reference in content:
                 problems.append(f"{rel}: contains a consent reference ({reference})")
-        for name, pages in people.items():
-            if name in content and rel not in pages:
-                named_in = min(pages).removesuffix("/index.html")
-                problems.append(f"{rel}: names a person from {named_in} (names appear on their story only)")
-        if rel.startswith("areas/") and rel.endswith("index.html"):
+        for name, slugs in people.items():
+            if name in content and not any(rel in _story_page_files(slug) for slug in slugs):
+                problems.append(f"{rel}: names a person from stories/{min(slugs)} (names appear on their story only)")
+        if rel.startswith("areas/") and rel.endswith(".html") and rel != "areas/index.html":
             seen["area pages"] |= set(_STORY_LINK.findall(content))
         elif rel == "sitemap.xml":
             seen["sitemap"] |= set(_SITEMAP_STORY.findall(content))
@@ -146,7 +151,8 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
     drafts = {story.slug for story in plan.stories if story.meta.status == "draft"}
     seen["area pages"] -= drafts
     seen["sitemap"] -= drafts
-    seen["story pages"] = {slug for slug in published if (site_dir / "stories" / slug / "index.html").is_file()}
+    seen["story pages"] = {slug for slug in published
+                           if any((site_dir / page).is_file() for page in _story_page_files(slug))}
     newest = [s.slug for s in plan.stories if s.meta.status == "published"][:len(feed_entries) or 20]
     if (site_dir / "feed.xml").is_file() and feed_entries != newest[:20]:
         problems.append(f"feed.xml: lists {feed_entries[:5]}..., not the newest published stories")

@@ -229,6 +229,47 @@ def _command_links(args: argparse.Namespace) -> int:
     return EXIT_OK  # dead links are reported, never a failure: they must not block anything
 
 
+def _command_assemble(args: argparse.Namespace) -> int:
+    from voices.markdown_tree import TreeError, assemble
+
+    root = _root(args)
+    if root is None:
+        return EXIT_USAGE
+    try:
+        written, problems = assemble(root, Path(args.out).resolve())
+    except TreeError as error:
+        print(f"voices assemble: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if written is None:
+        report(problems)
+        return EXIT_PROBLEMS
+    for warning in written.warnings:
+        print(warning, file=sys.stderr)
+    print(f"Wrote {written.pages} pages and {written.files} files to {args.out} (see README.md there).")
+    return EXIT_OK
+
+
+def _command_bag(args: argparse.Namespace) -> int:
+    from voices.bag import BagError, BagUsageError, make_bag
+
+    root = _root(args)
+    if root is None:
+        return EXIT_USAGE
+    try:
+        made, problems = make_bag(root, Path(args.out_dir).resolve(), Path(args.site).resolve() if args.site else None)
+    except BagError as error:
+        print(f"voices bag: {error}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(error, BagUsageError) else EXIT_PROBLEMS
+    if made is None:
+        report(problems)
+        return EXIT_PROBLEMS
+    for line in made.left_out:
+        print(f"left out: {line}", file=sys.stderr)
+    print(f"Bag written to {args.out_dir}: {made.files} files, {made.bytes / 1e6:.1f} MB; "
+          f"open {args.out_dir}/data/site/index.html, or read {args.out_dir}/data/README.txt.")
+    return EXIT_OK
+
+
 def _root(args: argparse.Namespace) -> Path | None:
     start = Path(args.root).resolve() if args.root else Path.cwd()
     root = find_root(start)
@@ -277,6 +318,14 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--report", required=True, metavar="FILE", help="Markdown report to write")
     links.add_argument("--timeout", type=_seconds, default=20.0, help="seconds to wait for each site (default 20)")
     links.set_defaults(handler=_command_links)
+    assemble = commands.add_parser("assemble", help="write every page as plain Markdown, for another generator")
+    assemble.add_argument("--out", required=True, help="a new or empty folder to write into")
+    assemble.set_defaults(handler=_command_assemble)
+    bag = commands.add_parser("bag", help="write a BagIt preservation package: offline site, sources, data")
+    bag.add_argument("out_dir", metavar="OUT_DIR", help="a new or empty folder for the bag")
+    bag.add_argument("--site", help="an offline copy built already (./scripts/build --offline); "
+                     "default: build one")
+    bag.set_defaults(handler=_command_bag)
     return parser
 
 

@@ -320,7 +320,15 @@ def body_image_problems(body: str, masked: str, path: str, first_line: int, fold
             problems.append(Problem(path, line, "body", f"the image {name} has no alt text",
                                     f"describe it: ![what the picture shows]({name}) — or, if it is only "
                                     f'decoration, write ![]({name}){{: alt="" }}'))
-        if "://" in name or name.startswith(("/", "#", "data:")):
+        if name.startswith(("#", "data:")):
+            continue
+        if "://" in name or name.startswith("//"):  # the site must fetch nothing from other sites
+            problems.append(Problem(path, line, "body", f"the image {name} is on another site, and the archive's "
+                                    "pages load nothing from other sites",
+                                    "with permission, download it, upload it beside index.md and give just its "
+                                    "file name; or link to it: [what it shows](" + name + ")"))
+            continue
+        if name.startswith("/"):
             continue
         target = folder / name if folder is not None else None
         if target is None or not target.is_file() or ".." in name.split("/"):

@@ -1,0 +1,173 @@
+"""The assembled archive as a plain Markdown tree, for any other generator (``voices assemble``).
+
+Every page the site publishes, written as the Markdown the MkDocs build renders: the generated
+story, area, notice and browse pages, and the hand-written pages with their placeholders
+filled. Links between pages are relative links to ``.md`` files; each page starts with a short
+YAML front matter (title, kind, permanent address, source file). The files stories use sit
+beside their pages: photos only as the metadata-free copies the site publishes, never the
+originals. Nothing of a draft is written; a withdrawn story is only its notice.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from voices.offline import search_page
+from voices.problems import Problem
+from voices.settings import fill_placeholders
+from voices.site import SiteBuild
+from voices.urls import absolute_url
+
+# Hand-written pages that are the MkDocs theme's, not content.
+_NOT_PAGES = ("overrides/", "assets/")
+
+TREE_README = """\
+# {name}: the archive as plain Markdown
+
+Written by `voices assemble` on {date}. Every page of the archive's website is here as the
+Markdown that the site's generator (MkDocs with Material for MkDocs) turned into HTML, so any
+other generator can build the archive from it.
+
+## Layout
+
+| path | what |
+|---|---|
+| `index.md` | the home page |
+| `stories/<slug>.md`, `stories/<slug>/index.md` | one page per published story; a folder holds the files the story uses (photos as web-ready copies without metadata, audio, video, documents) |
+| `areas/<slug>.md` | one page per area: facts, legacy, stories |
+| `stories/index.md`, `areas/index.md`, `themes/`, `regions/`, `programmes/`, `kinds/`, `years/` | browse pages; long lists run over `page/2.md`, `page/3.md` and so on, 50 stories a page |
+| `about.md`, `guide/`, `policies/`, `staff/` | hand-written pages |
+| `search.md` | points readers to the browse pages: search is added by the generator (the website uses Pagefind, run over the built HTML) |
+| `schema/` | the content contract as JSON Schema |
+| `redirects.json` | old addresses → the address each story now has; publish a redirect page at each |
+
+A page's address on the website is its path without `.md` (`stories/x.md` → `/stories/x/`,
+`stories/x/index.md` → `/stories/x/`); the front matter gives it as `url`. Keep those addresses:
+they are cited.
+
+## Front matter
+
+Each page starts with YAML between `---` lines:
+
+- `title`: the page title (plain text).
+- `kind`: `story`, `withdrawn` (only the notice is left), `area`, `listing` (a theme, region,
+  programme, kind or year), `index` (the other browse pages) or `page` (hand-written).
+- `url`: the page's permanent address on the website.
+- `source`: the repository file the page is made from, when there is one.
+- `date`: for stories, the date as known (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+- `robots: noindex`: on withdrawal notices; keep them out of search engines.
+
+## Markdown used
+
+CommonMark with tables, plus Python-Markdown extensions that other tools also read:
+`<div markdown>` blocks (HTML whose inside is Markdown; pandoc reads them as divs),
+`{{ .class }}` attributes after a link, `!!! note` admonitions and `<details>`. Photos appear as
+`<picture>` HTML naming the copies beside the page. The website's look (Material for MkDocs)
+is not part of this tree; the archive's class names (`voices-…`) are kept so a new theme can
+style them.
+
+## Building it with something else
+
+- pandoc, page by page: `pandoc -f markdown -t html5 -s stories/x.md -o stories/x/index.html`
+  (rewrite `.md` links to the new addresses, e.g. with a Lua filter).
+- Hugo or Zensical: use this folder as the content folder; turn `index.md` into `_index.md`
+  where the generator asks for it, and set addresses from `url`.
+
+The archive's own guide, `guide/preservation.md`, describes the routes in full.
+"""
+
+
+@dataclass
+class TreeReport:
+    pages: int = 0
+    files: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def page_front_matter(title: str, kind: str, url: str, site_url: str, source: str | None = None,
+                      date: str | None = None) -> str:
+    data: dict[str, str] = {"title": title, "kind": kind, "url": absolute_url(site_url, url)}
+    if source:
+        data["source"] = source
+    if date:
+        data["date"] = date
+    if kind == "withdrawn":
+        data["robots"] = "noindex"
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def _url(src_uri: str) -> str:
+    """``stories/x.md`` and ``stories/x/index.md`` → ``stories/x/``; ``index.md`` → ``""``."""
+    path = src_uri.removesuffix(".md").removesuffix("index").rstrip("/")
+    return f"{path}/" if path else ""
+
+
+def write_tree(site: SiteBuild, out: Path, date: str) -> TreeReport:
+    """Write the assembled archive of ``site`` into the empty or new folder ``out``."""
+    report = TreeReport()
+    settings = site.archive.settings
+    docs = site.root / "docs"
+
+    def write(src_uri: str, text: str) -> None:
+        target = out / src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        report.pages += 1
+
+    for src_uri, page in sorted(site.pages.items()):
+        date_known = page.story.meta.date if page.story is not None and page.kind == "story" else None
+        write(src_uri, page_front_matter(page.title, page.kind, _url(src_uri), settings.site_url,
+                                         page.source_path, date_known) + page.markdown)
+    values = {"name": settings.name, "contacts": settings.contacts, "site_url": settings.site_url,
+              "repository_url": settings.repository_url}
+    for file in sorted(docs.rglob("*")):
+        rel = file.relative_to(docs).as_posix()
+        if not file.is_file() or rel.startswith(_NOT_PAGES) or rel in site.pages:
+            continue
+        if file.suffix != ".md":
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, target)
+            report.files += 1
+            continue
+        if rel == "search.md":  # the website's search page needs Pagefind's script and index
+            markdown = search_page(settings)
+        else:
+            markdown, unknown = fill_placeholders(file.read_text(encoding="utf-8"), values)
+            report.warnings += [f"docs/{rel}: unknown placeholder {{{{ {name} }}}}" for name in unknown]
+        if rel == "index.md":
+            markdown += site.home_markdown()
+        title = next((line[2:].strip() for line in markdown.splitlines() if line.startswith("# ")), rel)
+        write(rel, page_front_matter(title, "page", _url(rel), settings.site_url, f"docs/{rel}") + markdown)
+    for src_uri, source in sorted(site.story_files().items()):
+        target = out / src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        report.files += 1
+    redirects = {"/" + alias.lstrip("/"): "/" + target for alias, target in sorted(site.plan.redirects.items())}
+    (out / "redirects.json").write_text(json.dumps(redirects, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "README.md").write_text(TREE_README.format(name=settings.name, date=date), encoding="utf-8")
+    return report
+
+
+class TreeError(Exception):
+    """The tree cannot be written where asked."""
+
+
+def assemble(root: Path, out: Path) -> tuple[TreeReport | None, list[Problem]]:
+    """Check the archive at ``root`` and write its pages into ``out`` (new or empty): the report,
+    or the content's problems when there are any (then nothing is written)."""
+    import datetime
+
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise TreeError(f"{out} is not an empty folder: give a new or empty one")
+    site, problems = SiteBuild.load(root)
+    if site is None:
+        return None, problems
+    out.mkdir(parents=True, exist_ok=True)
+    return write_tree(site, out, datetime.date.today().isoformat()), []
