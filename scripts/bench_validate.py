@@ -54,7 +54,7 @@ def write_corpus(root: Path, count: int, seed: int = 2012) -> None:
             f"themes: [{rng.choice(themes)}, {rng.choice(themes)}]\n"
             f"kind: {'interview' if people else 'story'}\n"
             "authors: [Example Author]\n"
-            + ("people: [Example Person]\nconsent:\n  recorded: 2024-05-01\n  reference: VBL-2024-017\n"
+            + (f"people: [Example Person]\nconsent:\n  recorded: 2024-05-01\n  reference: VBL-2024-{index:05d}\n"
                "  scope: [web, archive]\n" if people else "")
             + "source_url: https://example.org/story\n"
             "---\n\n## A heading\n\n" + body + "\n"

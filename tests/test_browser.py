@@ -290,3 +290,16 @@ def test_story_photo_loads_the_right_variant_without_layout_shift(page_factory, 
     assert image.evaluate("img => img.currentSrc").endswith(expected)
     assert image.get_attribute("width") == "1600" and image.get_attribute("height") in ("1066", "1067")
     assert page.evaluate("window.__shift") == 0
+
+
+def test_a_page_view_fetches_only_what_the_page_needs(page_factory, base_url):
+    """Material fetches sitemap.xml beside any rel=alternate link: at 10,000 stories that is a
+    large download on every page view, so the feed link must not trigger it."""
+    page = page_factory()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(f"{base_url}stories/garden/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in fetched if "sitemap" in url]
+    feed = page.locator('link[rel~="alternate"][type="application/atom+xml"]')
+    assert feed.count() == 1 and feed.get_attribute("href").endswith("feed.xml")  # still discoverable

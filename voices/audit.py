@@ -104,6 +104,12 @@ def published_text(archive: Archive, plan: SitePlan) -> str:
     return "\n".join(parts)
 
 
+def _any_of(texts) -> re.Pattern[str] | None:
+    """One pattern that finds any of ``texts`` (as they are written), or None for none."""
+    texts = sorted(texts, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, texts))) if texts else None
+
+
 def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text: str = "") -> list[str]:
     """Every leak and every inconsistency found in the built site, as plain sentences.
 
@@ -114,12 +120,13 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
     theme_text = chrome.read_text(encoding="utf-8", errors="replace") if chrome.is_file() else ""
     terms = leak_terms(archive, plan, "\n".join([published_text(archive, plan), generated_text, theme_text]))
     term_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(terms))) + r")\b", re.IGNORECASE) if terms else None
-    references = [s.meta.consent.reference for s in archive.stories.values() if s.meta.consent]
+    references = sorted({s.meta.consent.reference for s in archive.stories.values() if s.meta.consent})
     people: dict[str, set[str]] = {}  # one person may be named, with consent, in several stories
     for story in plan.stories:
         for name in story.meta.people:
             if len(name) >= 5:
                 people.setdefault(name, set()).add(story.slug)
+    reference_pattern, people_pattern = _any_of(references), _any_of(people)
     problems: list[str] = []
     seen: dict[str, set[str]] = {"area pages": set(), "sitemap": set(), "search index": set(),
                                  "data export": set()}
@@ -128,10 +135,12 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
         if term_pattern and (match := term_pattern.search(content)):
             word = match.group(1).lower()
             problems.append(f"{rel}: contains “{match.group(1)}” from unpublished {terms.get(word, 'content')}")
-        for reference in references:
+        # One scan per page for all references and all names; only a page with a hit is
+        # looked at name by name (thousands of names times tens of thousands of pages otherwise).
+        for reference in references if reference_pattern and reference_pattern.search(content) else ():
             if reference in content:
                 problems.append(f"{rel}: contains a consent reference ({reference})")
-        for name, slugs in people.items():
+        for name, slugs in people.items() if people_pattern and people_pattern.search(content) else ():
             if name in content and not any(rel in _story_page_files(slug) for slug in slugs):
                 problems.append(f"{rel}: names a person from stories/{min(slugs)} (names appear on their story only)")
         if rel.startswith("areas/") and rel.endswith(".html") and rel != "areas/index.html":

@@ -9,10 +9,12 @@ references are never given to the index.
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,7 @@ class IndexReport:
     pages: int
     seconds: float
     bytes: int
+    peak_mb: int = 0  # Pagefind's own peak memory
 
 
 def story_fields(story: Story, archive: Archive) -> tuple[dict[str, list[str]], dict[str, str], dict[str, str]]:
@@ -113,10 +116,17 @@ def build_index(site_dir: Path) -> IndexReport:
     output = site_dir / INDEX_DIR
     shutil.rmtree(output, ignore_errors=True)
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", INDEX_DIR],
-                            capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"Pagefind failed:\n{result.stdout}\n{result.stderr}")
-    match = re.search(r"Indexed (\d+) pages?", result.stdout)
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site_dir),
+                                    "--output-subdir", INDEX_DIR], stdout=log, stderr=subprocess.STDOUT, text=True)
+        # wait4 gives Pagefind's own peak memory (its launcher execs the binary in place).
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        printed = log.read()
+    if process.returncode != 0:
+        raise RuntimeError(f"Pagefind failed:\n{printed}")
+    match = re.search(r"Indexed (\d+) pages?", printed)
     size = sum(f.stat().st_size for f in output.rglob("*") if f.is_file())
-    return IndexReport(int(match.group(1)) if match else 0, time.perf_counter() - started, size)
+    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    return IndexReport(int(match.group(1)) if match else 0, time.perf_counter() - started, size, round(peak_mb))

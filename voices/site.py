@@ -237,7 +237,8 @@ class SiteBuild:
         return (f"Published {shown} stories" + (f" (+{drafts} drafts, preview only)" if drafts else "")
                 + f", {len(self.plan.withdrawn)} withdrawal notices, {len(self.archive.areas)} areas, "
                 f"{page_count} generated pages, {len(self.plan.redirects)} redirects"
-                + (f", {self.index_report.pages} pages searchable" if self.index_report else "")
+                + (f", {self.index_report.pages} pages searchable (Pagefind peak memory "
+                   f"{self.index_report.peak_mb} MB)" if self.index_report else "")
                 + (f", {len(self.images.pictures)} images ({self.images.encoded} encoded, the rest cached)"
                    if self.images and self.images.pictures else "")
                 + f". Phases: {phases}.")
