@@ -6,7 +6,8 @@ const FACETS = [
   ["theme", "Theme"], ["area", "Area"], ["region", "Region"],
   ["year", "Year"], ["kind", "Kind"], ["programme", "Programme"],
 ];
-const PAGE = 20;
+// Ten at first keeps a first search light on a phone: each result costs one fragment fetch.
+const PAGE = 10;
 
 const form = document.getElementById("voices-search-form");
 const input = document.getElementById("voices-search-input");
@@ -21,7 +22,7 @@ const order = document.getElementById("voices-search-sort");
 const normalise = (query) => query.replace(/['’‘ʼ]/g, "");
 
 let pagefind;
-let allFacets = {};
+let allFacets = null;
 let current = [];
 let shown = 0;
 let generation = 0;
@@ -64,6 +65,10 @@ async function run() {
     list.replaceChildren();
     more.hidden = true;
     status.textContent = "Type a word or two, or choose a filter.";
+    // Every facet's values, for browsing without a query. Loaded only here: a search
+    // returns its own counts, so a visitor who arrives with a query never pays for this.
+    allFacets ||= await pagefind.filters();
+    if (mine !== generation) return;
     renderFacets(allFacets, chosen);
     return;
   }
@@ -164,8 +169,6 @@ async function start() {
   try {
     pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
     await pagefind.options({ baseUrl: siteRoot.pathname });
-    // Loads every facet's values once: without it Pagefind counts only the facets in use.
-    allFacets = await pagefind.filters();
   } catch (error) {
     status.textContent = "Search is not available in this copy of the archive (its index was not built). "
       + "Browse by area, theme or year instead.";
