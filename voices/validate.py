@@ -257,15 +257,16 @@ TEMPLATE_EXAMPLE = "Example:"  # how stories/_template.md marks a value to repla
 TEMPLATE_BODY_MARK = "Example: delete these lines"
 
 
-def _template_examples(value: Any, path: FieldPath = ()) -> list[FieldPath]:
+def _template_examples(value: Any, path: FieldPath = (), seen: set[int] | None = None) -> list[FieldPath]:
     """Where the template's example values were left in (a published story must not keep them)."""
     if isinstance(value, str):
         return [path] if value.strip().startswith(TEMPLATE_EXAMPLE) else []
-    if isinstance(value, dict):
-        return [found for key, item in value.items() for found in _template_examples(item, (*path, key))]
-    if isinstance(value, list):
-        return [found for index, item in enumerate(value) for found in _template_examples(item, (*path, index))]
-    return []
+    seen = set() if seen is None else seen
+    if not isinstance(value, (dict, list)) or id(value) in seen:
+        return []  # each list or mapping once: YAML aliases can repeat one a billion times
+    seen.add(id(value))
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    return [found for key, item in items for found in _template_examples(item, (*path, key), seen)]
 
 
 def _story_files(parsed: ParsedFile, folder: Path | None) -> list[Problem]:
