@@ -160,6 +160,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         recording = not (_state["takedown"] or _state["preview"] or _state["offline"])
         if recording and site.record_addresses(_state["published"]):
             log.info("New addresses recorded in urls.txt: commit it so they are kept for good.")
+        if not (_state["preview"] or _state["offline"]):
+            site.publish_registry(Path(config.site_dir))  # read back by the next deploy
     log.info(site.summary(len(site.pages)))
     report, within_budget = site.size_report(Path(config.site_dir))
     if not within_budget:

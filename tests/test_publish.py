@@ -140,3 +140,26 @@ def test_no_site_built_is_a_message(repo):
     result = publish(repo, "nowhere")
     assert result.returncode == 2
     assert "nowhere/index.html not found: build the site first" in result.stderr
+
+
+def test_the_live_sites_addresses_join_urls_txt_before_a_build(repo, tmp_path):
+    """A story added in the web editor never has its address committed to urls.txt; the live
+    copy has it, so the next build must keep it or fail."""
+    from voices.permalinks import read_registry, registry_problems
+
+    (repo / "scripts").mkdir()
+    (repo / "scripts" / "live-addresses").write_bytes((REPO / "scripts" / "live-addresses").read_bytes())
+    (repo / "scripts" / "live-addresses").chmod(0o755)
+    write(repo, {"urls.txt": "# Every address ever published.\n/\n/about/\n"})
+    script = [str(repo / "scripts" / "live-addresses")]
+    first = subprocess.run(script, cwd=repo, capture_output=True, text=True, check=True)
+    assert "before the first deploy" in first.stdout
+    assert (repo / "urls.txt").read_text(encoding="utf-8") == "# Every address ever published.\n/\n/about/\n"
+    push_pages(tmp_path / "remote.git", tmp_path / "scratch", [
+        {"index.html": "<p>home</p>", "urls.txt": "# Every address ever published.\n/\n/stories/web-editor-story/\n"}])
+    subprocess.run(script, cwd=repo, capture_output=True, text=True, check=True)
+    text = (repo / "urls.txt").read_text(encoding="utf-8")
+    assert text.count("# Every address") == 1 and "/stories/web-editor-story/\n" in text
+    problems = registry_problems(read_registry(repo), {"/", "/about/"})
+    assert [problem.message for problem in problems] == [
+        "/stories/web-editor-story/ was published before and would now disappear"]

@@ -205,6 +205,8 @@ def test_published_address_cannot_disappear(tiny):
     root = make_site(tiny)
     assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
     assert "/stories/two/" in (root / "urls.txt").read_text(encoding="utf-8")
+    # The site serves the record too: the next deploy reads it back (scripts/live-addresses).
+    assert (root / "site" / "urls.txt").read_text(encoding="utf-8") == (root / "urls.txt").read_text(encoding="utf-8")
     (root / "stories" / "two.md").unlink()
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode != 0

@@ -159,8 +159,17 @@ def test_everything_installs_from_the_hash_pinned_lock():
         commands = "\n".join(runs(workflow))
         assert "pip install" not in commands and "pip3 install" not in commands, path.name
         # The first command to need the environment makes it from the lock (scripts/build does too).
-        first = next(run for run in runs(workflow) if ".venv/bin/" in run or "scripts/" in run)
+        # (scripts/live-addresses is plain git and shell: it needs no environment.)
+        first = next(run for run in runs(workflow)
+                     if (".venv/bin/" in run or "scripts/" in run) and run != "scripts/live-addresses")
         assert first.startswith(("source scripts/ensure-env", "./scripts/build")), (path.name, first)
+
+
+def test_builds_that_guard_addresses_first_learn_every_address_the_live_site_published():
+    for name in ("checks.yml", "deploy.yml"):
+        commands = runs(load(name))
+        assert "scripts/live-addresses" in commands, name
+        assert commands.index("scripts/live-addresses") < commands.index("./scripts/build"), name
 
 
 def test_link_check_is_weekly_and_never_blocks_a_deploy():

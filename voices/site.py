@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from voices.metadata import area_head, story_head, withdrawn_head
 from voices.images import DEFAULT_SETTINGS, IMAGE_SUFFIXES, ImageProblem, encode_count, picture_html, process_image
 from voices.pages import GeneratedPage, build_pages, home_sections, kept_listing_pages, story_file
 from voices.validate import MARKDOWN_IMAGE
-from voices.permalinks import normalise, read_registry, registry_problems, write_registry
+from voices.permalinks import REGISTRY_FILE, normalise, read_registry, registry_problems, write_registry
 from voices.problems import Problem
 from voices.search import area_fields, build_index, index_wrapper, story_fields, without_furniture
 from voices.urls import absolute_url, relative_url
@@ -218,6 +219,13 @@ class SiteBuild:
 
     def record_addresses(self, published: set[str]) -> bool:
         return write_registry(self.root, published)
+
+    def publish_registry(self, site_dir: Path) -> None:
+        """Serve ``urls.txt`` with the site: the deploy adds the live copy's addresses to the
+        repository's before building, so an address is kept even when nobody committed it."""
+        registry = self.root / REGISTRY_FILE
+        if registry.is_file():
+            shutil.copyfile(registry, site_dir / REGISTRY_FILE)
 
     def size_report(self, site_dir: Path) -> tuple[str, bool]:
         """The site's total size and largest files; False when it is over the budget."""
