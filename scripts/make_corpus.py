@@ -2,9 +2,10 @@
 
 Usage: python scripts/make_corpus.py N DIR
 
-DIR becomes an archive: the repository's archive.yml, taxonomy.yml and areas/, plus N stories
-in DIR/stories/. Deterministic: the same N gives byte-identical files (each story has its own
-seeded generator, so story 42 reads the same at every N except where it links). Every story is
+DIR becomes an archive: the repository's archive.yml, taxonomy.yml, areas/ and story template,
+plus N stories in DIR/stories/. Deterministic: the same N gives byte-identical files (each
+story has its own seeded generator, so story 42 reads the same at every N except where it
+links). Every story is
 titled "Example story 00042: ..." and opens by saying it is generated text that describes no
 real event; people are "Example Resident 00042", never real names.
 
@@ -245,6 +246,8 @@ def write_corpus(root: Path, count: int, source: Path = ROOT) -> None:
     stories = root / "stories"
     shutil.rmtree(stories, ignore_errors=True)
     stories.mkdir()
+    if (source / "stories" / "_template.md").is_file():  # the guide shows it
+        shutil.copy(source / "stories" / "_template.md", stories / "_template.md")
     area_slugs = sorted(p.stem if p.suffix == ".md" else p.name for p in (source / "areas").iterdir()
                         if p.suffix == ".md" or (p / "index.md").is_file())
     taxonomy = yaml.safe_load((source / "taxonomy.yml").read_text(encoding="utf-8"))
