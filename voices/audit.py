@@ -17,6 +17,7 @@ from pathlib import Path
 
 from voices.archive import Archive, Story
 from voices.assemble import SitePlan
+from voices.literals import Literals
 
 _WORD = re.compile(r"[^\W\d_]{5,}")  # words of five letters or more: short ones are too common
 _STORY_LINK = re.compile(r'href="[^"]*?stories/([a-z0-9-]+)/"')
@@ -110,6 +111,8 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
     term_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(terms))) + r")\b", re.IGNORECASE) if terms else None
     references = [s.meta.consent.reference for s in archive.stories.values() if s.meta.consent]
     people = {name: story.slug for story in plan.stories for name in story.meta.people if len(name) >= 5}
+    # One pass per file finds every reference and name in it (one scan per string grows as stories²).
+    find_references, find_people = Literals(references), Literals(people)
     problems: list[str] = []
     seen: dict[str, set[str]] = {"area pages": set(), "sitemap": set(), "search index": set(),
                                  "data export": set()}
@@ -118,11 +121,13 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
         if term_pattern and (match := term_pattern.search(content)):
             word = match.group(1).lower()
             problems.append(f"{rel}: contains “{match.group(1)}” from unpublished {terms.get(word, 'content')}")
-        for reference in references:
-            if reference in content:
+        found = find_references.found_in(content)
+        for reference in references if found else ():
+            if reference in found:
                 problems.append(f"{rel}: contains a consent reference ({reference})")
-        for name, slug in people.items():
-            if name in content and rel != f"stories/{slug}/index.html":
+        found = find_people.found_in(content)
+        for name, slug in people.items() if found else ():
+            if name in found and rel != f"stories/{slug}/index.html":
                 problems.append(f"{rel}: names a person from stories/{slug} (names appear on their story only)")
         if rel.startswith("areas/") and rel.endswith("index.html"):
             seen["area pages"] |= set(_STORY_LINK.findall(content))
