@@ -17,6 +17,7 @@ from pathlib import Path
 
 from voices.archive import Archive, Story
 from voices.assemble import SitePlan
+from voices.literals import Literals
 
 _WORD = re.compile(r"[^\W\d_]{5,}")  # words of five letters or more: short ones are too common
 # Story pages are stories/x/ online and stories/x.html or stories/x/index.html in the offline copy.
@@ -106,12 +107,6 @@ def published_text(archive: Archive, plan: SitePlan) -> str:
     return "\n".join(parts)
 
 
-def _any_of(texts) -> re.Pattern[str] | None:
-    """One pattern that finds any of ``texts`` (as they are written), or None for none."""
-    texts = sorted(texts, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, texts))) if texts else None
-
-
 def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text: str = "") -> list[str]:
     """Every leak and every inconsistency found in the built site, as plain sentences.
 
@@ -128,7 +123,8 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
         for name in story.meta.people:
             if len(name) >= 5:
                 people.setdefault(name, set()).add(story.slug)
-    reference_pattern, people_pattern = _any_of(references), _any_of(people)
+    # One pass per file finds every reference and name in it (one scan per string grows as stories²).
+    find_references, find_people = Literals(references), Literals(people)
     problems: list[str] = []
     seen: dict[str, set[str]] = {"area pages": set(), "sitemap": set(), "search index": set(),
                                  "data export": set()}
@@ -137,13 +133,13 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
         if term_pattern and (match := term_pattern.search(content)):
             word = match.group(1).lower()
             problems.append(f"{rel}: contains “{match.group(1)}” from unpublished {terms.get(word, 'content')}")
-        # One scan per page for all references and all names; only a page with a hit is
-        # looked at name by name (thousands of names times tens of thousands of pages otherwise).
-        for reference in references if reference_pattern and reference_pattern.search(content) else ():
-            if reference in content:
+        found = find_references.found_in(content)
+        for reference in references if found else ():
+            if reference in found:
                 problems.append(f"{rel}: contains a consent reference ({reference})")
-        for name, slugs in people.items() if people_pattern and people_pattern.search(content) else ():
-            if name in content and not any(rel in _story_page_files(slug) for slug in slugs):
+        found = find_people.found_in(content)
+        for name, slugs in people.items() if found else ():
+            if name in found and not any(rel in _story_page_files(slug) for slug in slugs):
                 problems.append(f"{rel}: names a person from stories/{min(slugs)} (names appear on their story only)")
         if rel.startswith("areas/") and rel.endswith(".html") and rel != "areas/index.html":
             seen["area pages"] |= set(_STORY_LINK.findall(content))

@@ -165,6 +165,7 @@ class SiteBuild:
 
     def write_feeds_and_data(self, site_dir: Path) -> int:
         """Atom feeds and the open data files; returns how many files were written."""
+        started = time.perf_counter()
         schemas = self.schemas()
 
         def updated(story: Story) -> str:
@@ -175,6 +176,7 @@ class SiteBuild:
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
+        self.timings["exports"] = time.perf_counter() - started
         return len(files)
 
     def schemas(self) -> dict[str, dict]:
