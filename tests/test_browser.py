@@ -303,3 +303,15 @@ def test_a_page_view_fetches_only_what_the_page_needs(page_factory, base_url):
     assert not [url for url in fetched if "sitemap" in url]
     feed = page.locator('link[rel~="alternate"][type="application/atom+xml"]')
     assert feed.count() == 1 and feed.get_attribute("href").endswith("feed.xml")  # still discoverable
+
+
+def test_a_first_search_shows_six_results_and_more_on_request(page_factory, base_url):
+    """Six at first keeps a first search light on a phone; the rest are one click away."""
+    page = page_factory()
+    page.goto(base_url + "search/?q=news")
+    assert len(_results(page)) == 6 and _count(page).startswith("11 results")
+    more = page.locator("#voices-search-more")
+    assert more.is_visible()
+    more.click()
+    page.wait_for_function("document.querySelectorAll('#voices-search-results li').length === 11")
+    assert more.is_hidden()
