@@ -61,8 +61,8 @@ ASSUMED = {
     "checkout (full history, for page dates)": 15.0,
     "restore pip and image caches": 10.0,
     "install from the lock, wheels cached": 35.0,
-    "upload-pages-artifact, fixed part": 10.0,
-    "deploy-pages": 30.0,
+    "push to gh-pages (scripts/publish-gh-pages), fixed part": 10.0,
+    "GitHub Pages publishes the branch": 30.0,
 }
 UPLOAD_MB_PER_S = 40.0  # tar + upload of the site artifact
 PAGEFIND_SPEEDUP = RUNNER_CORES / max(1, os.cpu_count() or 1)  # Pagefind indexes on every core
@@ -443,7 +443,7 @@ def merge_to_live(result: SizeResult) -> dict:
     build = result.check_seconds + result.build.seconds - pagefind + pagefind / PAGEFIND_SPEEDUP
     steps = dict(ASSUMED)
     steps["voices check + cold build (measured; Pagefind scaled to 4 cores)"] = round(build, 1)
-    steps["upload-pages-artifact, site size"] = round(result.site_mb / UPLOAD_MB_PER_S, 1)
+    steps["push to gh-pages, site size"] = round(result.site_mb / UPLOAD_MB_PER_S, 1)
     return {"stories": result.stories, "steps_seconds": steps, "minutes": round(sum(steps.values()) / 60, 1),
             "assumptions": ("a 4-core GitHub-hosted runner whose single core is as fast as one of this "
                             "machine's (the Python part runs on one core); Pagefind scales with cores; images "
