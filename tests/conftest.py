@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from voices.archive import load_archive
 from voices.problems import Problem
 
 REPO = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 GOOD_STORY = """\
 ---
@@ -85,3 +89,17 @@ class TinyArchive:
 @pytest.fixture
 def tiny(tmp_path: Path) -> TinyArchive:
     return TinyArchive(tmp_path)
+
+
+def mkdocs_build(config: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config),
+                           "-d", str(site), *extra], capture_output=True, text=True, env=ENV, check=False)
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory) -> Path:
+    """The repository's own site, built once for every test that only reads it."""
+    site = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(REPO / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    return site

@@ -7,8 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import SMALL_JPEG
-from test_site_build import ENV, mkdocs_build
+from conftest import ENV, SMALL_JPEG, mkdocs_build
 from test_site_pages import make_site, read, story
 
 from voices.audit import output_texts

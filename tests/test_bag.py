@@ -9,11 +9,10 @@ from pathlib import Path
 
 import bagit
 import pytest
-from conftest import REPO, TinyArchive
+from conftest import REPO, TinyArchive, mkdocs_build
 from PIL import Image
 from test_markdown_tree import DRAFT_WORD, WITHDRAWN_WORD, write_preservation_archive
 from test_offline import make_offline_site
-from test_site_build import mkdocs_build
 
 from voices.archive import load_archive
 from voices.cli import main

@@ -17,9 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from conftest import REPO, TinyArchive
-from test_site_build import mkdocs_build
+from conftest import REPO, TinyArchive, mkdocs_build
 from test_site_pages import make_site
 
 SUB_PATH = "voices-of-big-local"
@@ -120,6 +118,22 @@ def browser():
         browser.close()
 
 
+def watched_page(context, problems: list[str], is_local, where: str):
+    """A new page of ``context`` that refuses requests ``is_local`` rejects and records them,
+    console errors and page errors in ``problems``."""
+    def route(route):
+        if not is_local(route.request.url):
+            problems.append(f"request left {where}: {route.request.url}")
+            return route.abort()
+        return route.continue_()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    return page
+
+
 @pytest.fixture
 def page_factory(browser, base_url):
     """New pages that record console errors and refuse any request to another host."""
@@ -129,18 +143,7 @@ def page_factory(browser, base_url):
         context = browser.new_context(**options)
         contexts.append(context)
         local = urlsplit(base_url).netloc
-
-        def route(route):
-            if urlsplit(route.request.url).netloc != local:
-                problems.append(f"request left the site: {route.request.url}")
-                return route.abort()
-            return route.continue_()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        return page
+        return watched_page(context, problems, lambda url: urlsplit(url).netloc == local, "the site")
 
     yield make
     for context in contexts:

@@ -9,8 +9,7 @@ import sys
 
 import feedparser
 import pytest
-
-from test_site_build import mkdocs_build
+from conftest import mkdocs_build
 from test_site_pages import SITE_URL, make_site, story
 
 CONSENT = "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-555\n  scope: [web, archive]\n"

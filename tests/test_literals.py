@@ -3,9 +3,9 @@ audit built on it still catches a name or consent reference wherever it leaks.""
 
 from __future__ import annotations
 
+from conftest import mkdocs_build
 from hypothesis import given
 from hypothesis import strategies as st
-from test_site_build import mkdocs_build
 from test_site_pages import make_site, story
 
 from voices.literals import Literals

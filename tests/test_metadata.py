@@ -7,8 +7,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-
 from conftest import SMALL_JPEG
+
 from voices.archive import load_archive
 from voices.metadata import area_head, citation_text, story_head, withdrawn_head
 

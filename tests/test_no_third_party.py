@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 from conftest import REPO
-from test_site_build import mkdocs_build
 
 from voices.settings import load_settings
 from voices.third_party import is_off_site, requests_in_html, requests_in_js, third_party_requests
@@ -15,18 +12,10 @@ from voices.third_party import is_off_site, requests_in_html, requests_in_js, th
 SITE_URL = load_settings(REPO / "archive.yml", "archive.yml")[0].site_url
 
 
-@pytest.fixture(scope="module")
-def repository_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(REPO / "mkdocs.yml", site)
-    assert result.returncode == 0, result.stderr
-    return site
-
-
-def test_the_repository_site_requests_nothing_from_other_sites(repository_site):
-    scanned = [f for f in repository_site.rglob("*") if f.suffix in (".html", ".css", ".js")]
+def test_the_repository_site_requests_nothing_from_other_sites(repo_site):
+    scanned = [f for f in repo_site.rglob("*") if f.suffix in (".html", ".css", ".js")]
     assert len(scanned) > 200 and any(f.suffix == ".css" for f in scanned) and any(f.suffix == ".js" for f in scanned)
-    assert third_party_requests(repository_site, SITE_URL) == []
+    assert third_party_requests(repo_site, SITE_URL) == []
 
 
 def test_material_is_configured_not_to_load_from_elsewhere():

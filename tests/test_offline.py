@@ -10,9 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TinyArchive
-from test_browser import CHROMIUM_ARGS, _chromium
-from test_site_build import mkdocs_build
+from conftest import REPO, TinyArchive, mkdocs_build
+from test_browser import CHROMIUM_ARGS, _chromium, watched_page
 from test_site_pages import SITE_URL, jpeg, make_site, story
 
 from voices.offline import broken_references, online_url, page_file, references
@@ -154,17 +153,7 @@ def test_opened_from_the_file_system_it_reads_and_links_work(offline):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         context = browser.new_context()
-
-        def route(route):
-            if not route.request.url.startswith("file://"):
-                problems.append(f"request left the file system: {route.request.url}")
-                return route.abort()
-            return route.continue_()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page = watched_page(context, problems, lambda url: url.startswith("file://"), "the file system")
         page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
 
         def styled() -> None:

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import SMALL_JPEG, GOOD_STORY
+from conftest import GOOD_STORY, SMALL_JPEG
 
 from voices.archive import load_archive
 from voices.cli import main

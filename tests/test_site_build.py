@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_STORY, REPO
-
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
-
-def mkdocs_build(config: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config),
-                           "-d", str(site), *extra], capture_output=True, text=True, env=ENV, check=False)
-
-
-@pytest.fixture(scope="module")
-def repo_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(REPO / "mkdocs.yml", site)
-    assert result.returncode == 0, result.stderr
-    return site
+from conftest import GOOD_STORY, REPO, mkdocs_build
 
 
 def test_repository_builds_with_stories_and_areas(repo_site):

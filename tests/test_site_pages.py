@@ -10,9 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-
-from conftest import REPO
-from test_site_build import mkdocs_build
+from conftest import REPO, mkdocs_build
 
 SITE_URL = "https://example.org/voices-of-big-local/"
 BASE = urlsplit(SITE_URL).path
@@ -268,7 +266,7 @@ def test_serve_previews_drafts_and_reloads_on_change(tiny):
     import time
     import urllib.request
 
-    from test_site_build import ENV
+    from conftest import ENV
 
     tiny.story("secret", story("Secret plans", "2020", more="status: draft\n"))
     root = make_site(tiny)

@@ -24,7 +24,7 @@ from voices.exports import data_files
 from voices.images import IMAGE_SUFFIXES, ImageProblem, original_file_problem, scrub_in_place
 from voices.offline import OFFLINE_CONFIG, build_offline
 from voices.problems import Problem
-from voices.site import SiteBuild
+from voices.site import SiteBuild, used_files
 from voices.validate import MARKDOWN_IMAGE
 
 CHECKSUMS = ["sha256", "sha512"]
@@ -228,9 +228,7 @@ def withdrawal_notice(story: Story) -> str:
 
 
 def _story_files(story: Story) -> list[str]:
-    from voices.site import _used_files  # the files a story's page uses, as the build finds them
-
-    names = _used_files(story)
+    names = used_files(story)
     names += [item.transcript.strip() for item in story.meta.media
               if "\n" not in item.transcript.strip() and item.transcript.strip().lower().endswith((".md", ".txt"))]
     return list(dict.fromkeys(names))

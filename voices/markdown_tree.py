@@ -21,7 +21,7 @@ from voices.offline import search_page
 from voices.problems import Problem
 from voices.settings import fill_placeholders
 from voices.site import SiteBuild
-from voices.urls import absolute_url
+from voices.urls import absolute_url, page_url
 
 # Hand-written pages that are the MkDocs theme's, not content.
 _NOT_PAGES = ("overrides/", "assets/")
@@ -101,12 +101,6 @@ def page_front_matter(title: str, kind: str, url: str, site_url: str, source: st
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
-def _url(src_uri: str) -> str:
-    """``stories/x.md`` and ``stories/x/index.md`` → ``stories/x/``; ``index.md`` → ``""``."""
-    path = src_uri.removesuffix(".md").removesuffix("index").rstrip("/")
-    return f"{path}/" if path else ""
-
-
 def write_tree(site: SiteBuild, out: Path, date: str) -> TreeReport:
     """Write the assembled archive of ``site`` into the empty or new folder ``out``."""
     report = TreeReport()
@@ -121,7 +115,7 @@ def write_tree(site: SiteBuild, out: Path, date: str) -> TreeReport:
 
     for src_uri, page in sorted(site.pages.items()):
         date_known = page.story.meta.date if page.story is not None and page.kind == "story" else None
-        write(src_uri, page_front_matter(page.title, page.kind, _url(src_uri), settings.site_url,
+        write(src_uri, page_front_matter(page.title, page.kind, page_url(src_uri), settings.site_url,
                                          page.source_path, date_known) + page.markdown)
     values = {"name": settings.name, "contacts": settings.contacts, "site_url": settings.site_url,
               "repository_url": settings.repository_url}
@@ -143,7 +137,7 @@ def write_tree(site: SiteBuild, out: Path, date: str) -> TreeReport:
         if rel == "index.md":
             markdown += site.home_markdown()
         title = next((line[2:].strip() for line in markdown.splitlines() if line.startswith("# ")), rel)
-        write(rel, page_front_matter(title, "page", _url(rel), settings.site_url, f"docs/{rel}") + markdown)
+        write(rel, page_front_matter(title, "page", page_url(rel), settings.site_url, f"docs/{rel}") + markdown)
     for src_uri, source in sorted(site.story_files().items()):
         target = out / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)

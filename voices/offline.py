@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from voices.assemble import SitePlan
 from voices.pages import link
 from voices.settings import ArchiveSettings
-from voices.urls import absolute_url
+from voices.urls import absolute_url, page_url
 
 OFFLINE_CONFIG = "mkdocs.offline.yml"
 OFFLINE_SITE = "site-offline"
@@ -33,8 +33,7 @@ def page_file(src_uri: str) -> str:
 def online_url(dest_uri: str) -> str:
     """The site path the online site serves a page of the offline copy at:
     ``stories/x.html`` and ``stories/x/index.html`` → ``stories/x/``; ``index.html`` → ``""``."""
-    path = dest_uri.removesuffix(".html").removesuffix("index").rstrip("/")
-    return f"{path}/" if path else ""
+    return page_url(dest_uri.removesuffix(".html") + ".md")
 
 
 def redirect_files(plan: SitePlan, page_sources: set[str], settings: ArchiveSettings) -> dict[str, str]:

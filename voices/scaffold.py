@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from voices.archive import load_archive
+from voices.archive import find_content_files, load_archive
 from voices.contract import SLUG_PATTERN, did_you_mean, slugify
 from voices.paths import AREAS_DIR, STORIES_DIR, TAXONOMY_FILE
 from voices.permalinks import read_registry
@@ -60,19 +60,12 @@ def read_choices(root: Path) -> Choices:
     taxonomy, problems = load_taxonomy(root / TAXONOMY_FILE, TAXONOMY_FILE)
     if taxonomy is None:
         raise ScaffoldError(f"{TAXONOMY_FILE} has problems; run voices check ({problems[0]})")
+    areas = {entry.slug for entry in find_content_files(root / AREAS_DIR, root)[0]}
     prefix = f"/{STORIES_DIR}/"
-    taken = _names(root / STORIES_DIR, hidden_too=True)
+    taken = {entry.slug for entry in find_content_files(root / STORIES_DIR, root)[0]}
     taken |= {path[len(prefix):].strip("/") for path in read_registry(root) if path.startswith(prefix)}
-    return Choices(frozenset(_names(root / AREAS_DIR)), frozenset(taxonomy.labels("themes")),
+    return Choices(frozenset(areas), frozenset(taxonomy.labels("themes")),
                    frozenset(taxonomy.labels("kinds")), frozenset(taken))
-
-
-def _names(folder: Path, hidden_too: bool = False) -> set[str]:
-    """Slugs of the entries in a content folder: ``x.md`` and ``x/`` are both ``x``."""
-    if not folder.is_dir():
-        return set()
-    return {item.stem if item.suffix == ".md" else item.name for item in folder.iterdir()
-            if hidden_too or not item.name.startswith(("_", "."))}
 
 
 def answer_problems(answers: StoryAnswers, choices: Choices) -> dict[str, str]:

@@ -18,16 +18,29 @@ from voices.archive import Archive, Area, Story, load_archive
 from voices.assemble import SitePlan, plan_site
 from voices.audit import audit_site
 from voices.exports import data_files, feeds
-from voices.schema import area_schema, known_values, story_schema
 from voices.history import file_date, last_modified
+from voices.images import (
+    DEFAULT_SETTINGS,
+    IMAGE_SUFFIXES,
+    ImageProblem,
+    encode_count,
+    picture_html,
+    process_image,
+)
 from voices.metadata import area_head, story_head, withdrawn_head
-from voices.images import DEFAULT_SETTINGS, IMAGE_SUFFIXES, ImageProblem, encode_count, picture_html, process_image
 from voices.pages import GeneratedPage, build_pages, home_sections, kept_listing_pages, story_file
-from voices.validate import MARKDOWN_IMAGE
-from voices.permalinks import REGISTRY_FILE, normalise, read_registry, registry_problems, write_registry
+from voices.permalinks import (
+    REGISTRY_FILE,
+    normalise,
+    read_registry,
+    registry_problems,
+    write_registry,
+)
 from voices.problems import Problem
+from voices.schema import area_schema, known_values, story_schema
 from voices.search import area_fields, build_index, index_wrapper, story_fields, without_furniture
 from voices.urls import absolute_url, relative_url
+from voices.validate import MARKDOWN_IMAGE
 
 LANGUAGE = "en-GB"
 _BODY_FILE = re.compile(r"\]\(\s*<?([^)\s>#?:]+)")  # relative link or image targets in a body
@@ -100,7 +113,7 @@ class SiteBuild:
         for story in self.plan.stories:
             if story.folder is None:
                 continue
-            for name in _used_files(story):
+            for name in used_files(story):
                 if Path(name).suffix.lower() in IMAGE_SUFFIXES:
                     continue
                 source = story.folder / name
@@ -322,7 +335,9 @@ def _served_at(archive: Archive, site_url: str) -> Archive:
     return replace(archive, settings=archive.settings.model_copy(update={"site_url": site_url}))
 
 
-def _used_files(story: Story) -> list[str]:
+def used_files(story: Story) -> list[str]:
+    """The files in a story's folder that its page uses: photo, media, captions, attachments,
+    and files its text links to or shows."""
     meta = story.meta
     names = [meta.image.src] if meta.image else []
     for item in meta.media:

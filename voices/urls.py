@@ -31,6 +31,13 @@ def source_uri(url: str) -> str:
     return url.rstrip("/") + ".md"
 
 
+def page_url(src_uri: str) -> str:
+    """The URL a Markdown source is served at: ``stories/x.md`` and ``stories/x/index.md`` →
+    ``stories/x/``; ``index.md`` → ``""`` (the reverse of ``source_uri``)."""
+    path = src_uri.removesuffix(".md").removesuffix("index").rstrip("/")
+    return f"{path}/" if path else ""
+
+
 def relative_url(from_url: str, to_url: str) -> str:
     """A link from one page to another that works under any base path (``../../areas/x/``)."""
     from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
