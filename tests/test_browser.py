@@ -120,7 +120,7 @@ def browser():
 
 def watched_page(context, problems: list[str], is_local, where: str):
     """A new page of ``context`` that refuses requests ``is_local`` rejects and records them,
-    console errors and page errors in ``problems``."""
+    console errors and warnings and page errors in ``problems``."""
     def route(route):
         if not is_local(route.request.url):
             problems.append(f"request left {where}: {route.request.url}")
@@ -129,14 +129,16 @@ def watched_page(context, problems: list[str], is_local, where: str):
 
     context.route("**/*", route)
     page = context.new_page()
-    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    # Warnings too: a search library warns, not fails, when it is given an option it dropped.
+    page.on("console", lambda message: message.type in ("error", "warning")
+            and problems.append(f"console {message.type}: {message.text}"))
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     return page
 
 
 @pytest.fixture
 def page_factory(browser, base_url):
-    """New pages that record console errors and refuse any request to another host."""
+    """New pages that record console errors and warnings and refuse any request to another host."""
     contexts, problems = [], []
 
     def make(**options):

@@ -169,9 +169,9 @@ window.addEventListener("popstate", () => { input.value = readAddress().query; r
 async function start() {
   try {
     pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-    // Search on the page's own thread: the worker script would add 12 KB to a first search,
-    // and the search itself takes a few milliseconds, typed queries being debounced.
-    await pagefind.options({ baseUrl: siteRoot.pathname, noWorker: true });
+    // Pagefind 1.4 searches on the page's own thread (no worker script to fetch); it warns
+    // about options it does not know, so pass none other.
+    await pagefind.options({ baseUrl: siteRoot.pathname });
   } catch (error) {
     status.textContent = "Search is not available in this copy of the archive (its index was not built). "
       + "Browse by area, theme or year instead.";
