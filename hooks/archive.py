@@ -5,6 +5,8 @@
 - on_config: load, check and assemble the archive; any content problem fails the build, listed.
 - on_files: add the generated pages, the files stories use, and redirects from old addresses;
   fail when an address published before would disappear.
+- on_pre_page: convert the page's Markdown through the render cache, so a rebuild converts
+  only changed pages (voices/render_cache.py).
 - on_page_markdown: page metadata, edit links, placeholders and the home page's listings.
 - on_page_content: sanitize rendered story and area HTML (a second line of defence) and mark
   it for the search index.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +33,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from voices import offline
 from voices.preview import SiteUrlError, is_preview, noindex, site_url_override
+from voices.render_cache import RENDER_CACHE, RenderCache, render_page, settings_of
 from voices.settings import fill_placeholders
 from voices.site import SiteBuild, set_html_lang
 from voices.urls import absolute_url
@@ -62,7 +66,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for problem in site.set_aside:
         log.info("Left out by the emergency takedown build (fix it next): %s", problem)
     _state.update(site=site, started=time.perf_counter(), takedown=takedown, preview=preview,
-                  offline=not config.use_directory_urls)
+                  offline=not config.use_directory_urls,
+                  render_cache=RenderCache.for_settings(root / RENDER_CACHE, settings_of(config)))
     config.site_url = site_url or config.site_url or site.archive.settings.site_url
     config.extra["archive"] = {"name": site.archive.settings.name}
     return config
@@ -90,6 +95,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise PluginError(f"{len(problems)} published address(es) would disappear:\n{listed}")
     _state["published"] = published
     return files
+
+
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    # Only this page's render goes through the cache; MkDocs calls it after on_page_markdown.
+    page.render = partial(render_page, page, page.render, _state["render_cache"])
+    return page
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -163,6 +174,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         if not (_state["preview"] or _state["offline"]):
             site.publish_registry(Path(config.site_dir))  # read back by the next deploy
     log.info(site.summary(len(site.pages)))
+    cache: RenderCache = _state["render_cache"]
+    removed = cache.prune()
+    log.info("Render cache: %d page(s) reused, %d converted (%d not kept)%s.", cache.reused, cache.converted,
+             cache.not_kept, f", {removed} old entries removed" if removed else "")
     report, within_budget = site.size_report(Path(config.site_dir))
     if not within_budget:
         raise PluginError(report + " Link large media with url: instead of keeping it in the repository.")

@@ -2,18 +2,20 @@
 
 Usage:
   python scripts/bench_build.py [--sizes 1000,5000,10000] [--hugo] [--json OUT]
-                                [--no-search] [--save-site DIR | --compare-with DIR] [--keep DIR]
+                                [--no-search] [--save-site DIR | --compare-with DIR]
+                                [--check-rebuild] [--keep DIR]
 
 For each N: a fresh archive in a temporary folder (make_corpus.py's N stories plus the
 repository's real stories, areas, taxonomy, settings, docs/, hooks/ and mkdocs.yml; committed
 to a throwaway git repository so page dates come from git, as in CI; no urls.txt), then
 
-- ``voices check`` and a cold ``mkdocs build --strict`` (no site, no image cache), each in a
+- ``voices check`` and a cold ``mkdocs build --strict`` (no site, no image or render cache), each in a
   subprocess: wall time, the build's phases (from its summary line), peak memory of the process
   tree (sampled from /proc) and of its largest process;
 - the site's size, the median and largest story page, and the bytes a browser fetches for a
   first search (Chromium via Playwright, gzip as a host would send it);
-- a rebuild after editing one story, with the image cache warm;
+- a rebuild after editing one story, with the image and render caches warm; with
+  ``--check-rebuild``, then a build without the render cache, compared with it file by file;
 - with ``--hugo``: the same stories as a plain Hugo site (templates written here, no theme),
   ``hugo`` then Pagefind, timed, and the ratio ours / (Hugo + Pagefind).
 
@@ -48,6 +50,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 from bench_site import QUERY, SUB_PATH, chromium, first_query_bytes, prepare
 from make_corpus import slug_of, status_of
+
+from voices.render_cache import RENDER_CACHE
+from voices.site import IMAGE_CACHE
 
 MB = 1_000_000
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GIT_AUTHOR_DATE": "2026-03-31T12:00:00Z",
@@ -96,6 +101,7 @@ class SizeResult:
     story_page_max_kb: float = 0.0
     story_page_max: str = ""
     image_cache_mb: float = 0.0
+    render_cache_mb: float = 0.0
     first_search: dict | None = None
     hugo: dict | None = None
 
@@ -219,7 +225,8 @@ def bench_size(count: int, work: Path, args: argparse.Namespace) -> SizeResult:
     result = SizeResult(count, published, (0, 0), check.seconds, build, site_mb=site_bytes / MB, site_files=site_files,
                         story_page_median_kb=statistics.median(s for s, _ in pages) / 1024,
                         story_page_max_kb=pages[-1][0] / 1024, story_page_max=pages[-1][1],
-                        image_cache_mb=tree_size(root / ".cache")[0] / MB)
+                        image_cache_mb=tree_size(root / IMAGE_CACHE)[0] / MB,
+                        render_cache_mb=tree_size(root / RENDER_CACHE)[0] / MB)
     if args.save_site:
         shutil.rmtree(args.save_site, ignore_errors=True)
         shutil.copytree(site, args.save_site)
@@ -236,11 +243,31 @@ def bench_size(count: int, work: Path, args: argparse.Namespace) -> SizeResult:
     print("   rebuild after editing one story ...", flush=True)
     edit_one_story(root)
     result.rebuild = run_measured([python, "-m", "mkdocs", "build", "--strict", "-d", str(site)], root)
+    print(f"   rebuild {result.rebuild.seconds:.1f} s", flush=True)
+    if args.check_rebuild:
+        check_rebuild(root, site, args)
     if args.hugo:
         result.hugo = bench_hugo(root, work / "hugo")
     result.load = (round(load_before[0], 2), round(os.getloadavg()[0], 2))
     result.build.output = result.rebuild.output = ""  # kept out of the JSON
     return result
+
+
+def check_rebuild(root: Path, site: Path, args: argparse.Namespace) -> None:
+    """Build the edited archive again without the render cache and compare: a rebuild that
+    reused pages must give the site a cold build gives."""
+    rebuilt = site.parent.parent / "rebuilt"
+    shutil.copytree(site, rebuilt)
+    shutil.rmtree(root / RENDER_CACHE)
+    run_measured([str(Path(sys.executable)), "-m", "mkdocs", "build", "--strict", "-d", str(site)], root)
+    differences = compare_sites(rebuilt, site)
+    print("   rebuild against a build without the render cache: " + (
+        "identical: every file byte for byte (Pagefind's filter files in any order)" if not differences
+        else f"{len(differences)} difference(s)"))
+    for line in differences[:30]:
+        print("     " + line)
+    args.differences = [*getattr(args, "differences", []), *differences]
+    shutil.rmtree(rebuilt)
 
 
 def measure_first_search(site: Path) -> dict | None:
@@ -535,7 +562,7 @@ def report(results: list[SizeResult], info: dict) -> None:
             print(f"  first search at {r.stories}: {r.first_search['requests']} requests, {r.first_search['kb']} KB "
                   f"as served, {r.first_search['kb_gzip']} KB gzip; largest: {top}")
         print(f"  largest process at {r.stories}: {r.build.peak_process_mb:.0f} MB; largest story page: "
-              f"{r.story_page_max}; image cache {r.image_cache_mb:.1f} MB; load {r.load[0]} → {r.load[1]}")
+              f"{r.story_page_max}; image cache {r.image_cache_mb:.1f} MB; render cache {r.render_cache_mb:.1f} MB; load {r.load[0]} → {r.load[1]}")
     if info["marginal"]:
         g = info["marginal"]
         print(f"\nMarginal cost: {g['ms_per_story_first']} ms/story from {g['from']} to {g['via']}, "
@@ -560,6 +587,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-search", action="store_true", help="skip the first-search measurement (Chromium)")
     parser.add_argument("--save-site", type=Path, help="keep the first size's cold-built site here")
     parser.add_argument("--compare-with", type=Path, help="compare the first size's site with one saved before")
+    parser.add_argument("--check-rebuild", action="store_true",
+                        help="after the rebuild, build again without the render cache and compare the sites")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (archive, site, Hugo site)")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))

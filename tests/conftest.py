@@ -91,9 +91,10 @@ def tiny(tmp_path: Path) -> TinyArchive:
     return TinyArchive(tmp_path)
 
 
-def mkdocs_build(config: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(config: Path, site: Path, *extra: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """A strict build; ``cwd`` is where snippets are found (``base_path: "."``)."""
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config),
-                           "-d", str(site), *extra], capture_output=True, text=True, env=ENV, check=False)
+                           "-d", str(site), *extra], capture_output=True, text=True, env=ENV, check=False, cwd=cwd)
 
 
 @pytest.fixture(scope="session")
