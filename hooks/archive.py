@@ -7,6 +7,7 @@
   fail when an address published before would disappear.
 - on_pre_page: convert the page's Markdown through the render cache, so a rebuild converts
   only changed pages (voices/render_cache.py).
+- on_nav, on_env: pages outside the navigation share its rendered HTML (voices/nav_cache.py).
 - on_page_markdown: page metadata, edit links, placeholders and the home page's listings.
 - on_page_content: sanitize rendered story and area HTML (a second line of defence) and mark
   it for the search index.
@@ -32,6 +33,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from voices import offline
+from voices.nav_cache import NavCache
 from voices.preview import SiteUrlError, is_preview, noindex, site_url_override
 from voices.render_cache import RENDER_CACHE, RenderCache, render_page, settings_of
 from voices.settings import fill_placeholders
@@ -41,6 +43,7 @@ from voices.urls import absolute_url
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.plugins.voices")
@@ -123,7 +126,13 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown + site.home_markdown() if src_uri == "index.md" else markdown
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    _state["nav_cache"] = NavCache(nav, config)
+    return nav
+
+
 def on_env(env, config: MkDocsConfig, files: Files):
+    env.globals["voices_nav"] = _state["nav_cache"]  # used by docs/overrides/main.html
     if _state["offline"]:  # pages of the offline copy name their online address as canonical
         site_url = _state["site"].archive.settings.site_url
         for file in files.documentation_pages():
