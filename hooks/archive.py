@@ -35,7 +35,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from voices import offline
 from voices.nav_cache import NavCache
 from voices.preview import SiteUrlError, is_preview, noindex, site_url_override
-from voices.render_cache import RENDER_CACHE, RenderCache, render_page, settings_of
+from voices.render_cache import RENDER_CACHE, RenderCache, convert_ahead, render_page, settings_of
 from voices.settings import fill_placeholders
 from voices.site import SiteBuild, set_html_lang
 from voices.urls import absolute_url
@@ -128,6 +128,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     _state["nav_cache"] = NavCache(nav, config)
+    # Convert every page's Markdown on all cores first; MkDocs then takes them from the cache.
+    # Not under `serve`: its file watcher runs in threads, and forking beside threads is unsafe.
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    if _state["command"] == "build":
+        convert_ahead(pages, config, files, _state["render_cache"], config.plugins.on_page_markdown,
+                      len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     return nav
 
 

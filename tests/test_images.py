@@ -488,3 +488,33 @@ def test_cli_scrub_usage_errors_exit_2(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
     assert photo.read_bytes() == before  # nothing is changed when the command line is wrong
     assert main(["scrub"]) == 2
+
+
+def test_many_photos_are_encoded_on_every_core_with_problems_named_per_file(tiny):
+    import io
+
+    from voices.archive import load_archive
+    from voices.site import process_images
+
+    def jpeg(shade: int) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", (640, 480), (shade, 120, 60)).save(buffer, "JPEG")
+        return buffer.getvalue()
+
+    for number in range(9):  # enough for the encoding to be shared between processes
+        tiny.story(f"s{number}", f"---\ntitle: Story {number}\ndate: 2019-06-14\nsummary: S.\nareas: [par-bay]\n"
+                   f"themes: [environment]\nimage:\n  src: photo.jpg\n  alt: Photo {number}\n---\n\nText.\n",
+                   files={"photo.jpg": jpeg(number * 20)})
+    (tiny.root / "stories" / "s4" / "photo.jpg").write_bytes(b"not a photo")
+    archive, _ = load_archive(tiny.root)
+    stories = sorted(archive.stories.values(), key=lambda story: story.url)
+
+    images, problems = process_images(tiny.root, stories)
+    assert [str(problem.path) for problem in problems] == ["stories/s4/index.md"]
+    assert "photo.jpg" in problems[0].message
+    assert images.encoded == 8
+    assert sorted(folder for folder, _ in images.pictures) == [f"stories/s{n}" for n in range(9) if n != 4]
+    assert all(path.is_file() for path in images.files.values())
+
+    again, _ = process_images(tiny.root, stories)  # a rebuild takes them all from the cache
+    assert again.encoded == 0 and again.pictures == images.pictures

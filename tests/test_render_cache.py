@@ -74,8 +74,9 @@ def test_a_page_whose_conversion_logged_a_message_logs_it_again_on_every_build(t
     for _ in range(2):
         result = build(root, "site", "--no-strict")
         assert result.returncode == 0, result.stderr
-        assert "'visit.md' contains an absolute link '/times.md'" in result.stderr  # found, but absolute
-        assert "'route.md' contains a link 'map.md'" in result.stderr  # not found
+        # Once each, though pages are converted ahead on every core and again by MkDocs.
+        assert result.stderr.count("'visit.md' contains an absolute link '/times.md'") == 1  # found, but absolute
+        assert result.stderr.count("'route.md' contains a link 'map.md'") == 1  # not found
 
 
 def test_changing_the_markdown_settings_converts_every_page_again(tiny):

@@ -60,6 +60,7 @@ class RenderCache:
     reused: int = 0
     converted: int = 0
     not_kept: int = 0  # converted but not cacheable (logged something, or includes a file)
+    counted_ahead: bool = False  # convert_ahead counted every page: MkDocs' own pass is not counted
     _used: set[str] = field(default_factory=set)
 
     @classmethod
@@ -89,7 +90,8 @@ class RenderCache:
         if any(address_of(target) != address for target, address in entry.lookups.items()):
             return None
         self._used.add(key)
-        self.reused += 1
+        if not self.counted_ahead:
+            self.reused += 1
         return entry
 
     def put(self, key: str, entry: Rendered) -> None:
@@ -180,9 +182,11 @@ def render_page(page: Page, render: Callable[[MkDocsConfig, Files], None], cache
         finally:
             for logger in loggers:
                 logger.removeHandler(counter)
-        cache.converted += 1
+        if not cache.counted_ahead:
+            cache.converted += 1
         if counter.count or SNIPPET_MARK in markdown or None in recorder.lookups.values():
-            cache.not_kept += 1
+            if not cache.counted_ahead:
+                cache.not_kept += 1
             return
         cache.put(key, Rendered(
             content=page.content or "", toc_tokens=_toc_tokens(page), title=page._title_from_render,
@@ -206,3 +210,64 @@ def _toc_tokens(page: Page) -> list[dict[str, Any]]:
         return [{"level": item.level, "id": item.id, "name": item.title, "children": tokens(item.children)}
                 for item in items]
     return tokens(page.toc.items) if page.toc else []
+
+
+def convert_ahead(pages: list[Page], config: MkDocsConfig, files: Files, cache: RenderCache,
+                  on_page_markdown: Callable[..., str], workers: int) -> None:
+    """Convert ``pages`` into the cache before MkDocs does, on ``workers`` cores.
+
+    MkDocs converts one page at a time on one core. Here ``workers - 1`` forks of the build
+    (same settings, files and hooks: nothing to pass them) and this process each convert a
+    share, silently; MkDocs then finds the pages in the cache. A page that could not be kept,
+    or that failed, MkDocs converts again itself and reports as usual, so its messages appear
+    once. Without ``os.fork`` (Windows) MkDocs simply converts every page itself.
+    """
+    if workers < 2 or len(pages) < 2 * workers or not hasattr(os, "fork"):
+        return
+    children = []
+    for share in range(1, workers):
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # a fork: convert its share, say how it went, leave without exit handlers
+            try:
+                os.close(reader)
+                _convert_quietly(pages[share::workers], config, files, cache, on_page_markdown)
+                os.write(writer, f"{cache.reused} {cache.converted} {cache.not_kept}".encode())
+            finally:
+                os._exit(0)
+        os.close(writer)
+        children.append((pid, reader))
+    try:
+        _convert_quietly(pages[0::workers], config, files, cache, on_page_markdown)
+    finally:
+        for pid, reader in children:
+            with os.fdopen(reader, "rb") as pipe:
+                counts = pipe.read().split()
+            os.waitpid(pid, 0)
+            if len(counts) == 3:
+                cache.reused, cache.converted, cache.not_kept = (
+                    mine + int(theirs) for mine, theirs in zip((cache.reused, cache.converted, cache.not_kept), counts))
+    # MkDocs now takes these pages from the cache: what this build reused or converted is counted.
+    cache.counted_ahead = True
+
+
+def _convert_quietly(pages: list[Page], config: MkDocsConfig, files: Files, cache: RenderCache,
+                     on_page_markdown: Callable[..., str]) -> None:
+    loggers = (logging.getLogger("mkdocs"), logging.getLogger())
+    saved = [logger.handlers for logger in loggers]
+    for logger in loggers:
+        logger.handlers = [logging.NullHandler()]  # levels stay, so render_page still sees messages
+    try:
+        for page in pages:
+            config._current_page = page
+            try:
+                page.read_source(config)
+                page.markdown = on_page_markdown(page.markdown, page=page, config=config, files=files)
+                render_page(page, page.render, cache, config, files)
+            except Exception:  # noqa: BLE001, S110 - MkDocs meets it again on this page and reports it
+                pass
+            finally:
+                config._current_page = None
+    finally:
+        for logger, handlers in zip(loggers, saved):
+            logger.handlers = handlers
