@@ -12,8 +12,8 @@
 - on_page_content: sanitize rendered story and area HTML (a second line of defence) and mark
   it for the search index.
 - on_post_page, on_post_template: ``<html lang="en-GB">``, the 404 page included.
-- on_post_build: build the Pagefind index, write feeds and open data, audit the site for
-  leaks and lost stories,
+- on_post_build: build the Pagefind index while writing feeds and open data and auditing
+  the site for leaks and lost stories,
   record the addresses published (not for an emergency, preview or offline build), print a summary.
 - The offline copy (mkdocs.offline.yml: no directory URLs) gets file-form redirects, a search
   page pointing to the browse lists, online canonical addresses and a check that every link
@@ -173,9 +173,12 @@ def on_post_build(config: MkDocsConfig) -> None:
     site.timings["render"] = time.perf_counter() - _state["started"]
     if _state["command"] == "build":
         if not _state["offline"]:  # Pagefind cannot run from file://: the offline copy has no index
-            site.build_search_index(Path(config.site_dir))
-        site.write_feeds_and_data(Path(config.site_dir))
-        leaks = site.audit(Path(config.site_dir))
+            site.start_search_index(Path(config.site_dir))  # it runs while the feeds and audit do
+        try:
+            site.write_feeds_and_data(Path(config.site_dir))
+            leaks = site.audit(Path(config.site_dir))
+        finally:
+            site.finish_search_index()
         if leaks:
             raise PluginError(f"The built site fails its audit ({len(leaks)} finding(s)); nothing may be "
                               "deployed:\n" + "\n".join(leaks))

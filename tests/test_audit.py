@@ -139,3 +139,27 @@ def test_a_person_named_in_two_stories_may_appear_on_both(tiny):
     (site_dir / "stories" / "third" / "index.html").write_text("<p>Zebedee Quillfeather</p>", encoding="utf-8")
     assert build.audit(site_dir) == [
         "stories/third/index.html: names a person from stories/first (names appear on their story only)"]
+
+
+def test_audit_reads_the_search_index_only_once_it_is_written(tiny):
+    """The audit runs while Pagefind is still writing: it must wait, then check the index too."""
+    import gzip
+
+    from voices.audit import audit_site
+
+    tiny.story("live", story("Live story", "2019"))
+    tiny.story("hidden", story("Hidden draft", "2020", more="status: draft\n", body="Xylophonic marmalade."))
+    root = make_site(tiny)
+    assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
+    site_dir = root / "site"
+    build, _ = SiteBuild.load(root)
+    late = site_dir / "pagefind" / "fragment" / "en-gb_late.pf_fragment"
+    calls = []
+
+    def index_ready() -> None:  # stands in for Pagefind finishing after the rest was audited
+        calls.append("ready")
+        late.write_bytes(gzip.compress(b'{"url":"/stories/live/","content":"Xylophonic marmalade"}'))
+
+    findings = audit_site(site_dir, build.archive, build.plan, index_ready=index_ready)
+    assert calls == ["ready"]
+    assert any(f.startswith("pagefind/fragment/en-gb_late.pf_fragment: contains “Xylophonic”") for f in findings)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from voices.archive import Archive, Story
 from voices.assemble import SitePlan
 from voices.literals import Literals
+from voices.search import INDEX_DIR
 
 _WORD = re.compile(r"[^\W\d_]{5,}")  # words of five letters or more: short ones are too common
 # Story pages are stories/x/ online and stories/x.html or stories/x/index.html in the offline copy.
@@ -28,13 +29,16 @@ _FEED_ENTRY = re.compile(r"<id>[^<]*/stories/([a-z0-9-]+)/</id>")
 TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".csv", ".js", ".atom", ".rss", ".webmanifest"}
 
 
-def output_texts(site_dir: Path) -> Iterator[tuple[str, str]]:
-    """(path, text) of every text output, with Pagefind's compressed files decompressed."""
+def output_texts(site_dir: Path, search_index: bool | None = None) -> Iterator[tuple[str, str]]:
+    """(path, text) of every text output, with Pagefind's compressed files decompressed;
+    with ``search_index`` True only Pagefind's files, with False all but them."""
     for file in sorted(site_dir.rglob("*")):
         if not file.is_file():
             continue
         rel = file.relative_to(site_dir).as_posix()
-        if rel.startswith("assets/") or rel.startswith("pagefind/") and not file.suffix.startswith(".pf_"):
+        if search_index is not None and rel.startswith(f"{INDEX_DIR}/") != search_index:
+            continue
+        if rel.startswith("assets/") or rel.startswith(f"{INDEX_DIR}/") and not file.suffix.startswith(".pf_"):
             continue  # the theme's and Pagefind's own code: no content is ever written there
         if file.suffix.startswith(".pf_"):
             try:
@@ -67,12 +71,14 @@ def _hidden_text(story: Story, whole: bool) -> list[str]:
     return parts
 
 
-def leak_terms(archive: Archive, plan: SitePlan, published_text: str) -> dict[str, str]:
+def leak_terms(archive: Archive, plan: SitePlan, published_texts: Iterable[str]) -> dict[str, str]:
     """Distinctive words of unpublished content → the story they come from."""
     shown = {story.slug for story in plan.stories}
-    # Word by word into a set, lowercasing each word: a list of every word, or str.lower() of
-    # the whole text (which allocates 12 bytes a character), would take gigabytes at 10,000.
-    known = {match.group().lower() for match in _WORD.finditer(published_text)}
+    # Text by text, lowercased a text at a time: one string of the whole archive (or a list of
+    # every word in it) would take gigabytes at 10,000 stories, and a .lower() per word is slow.
+    known: set[str] = set()
+    for text in published_texts:
+        known.update(_WORD.findall(text.lower()))
     terms: dict[str, str] = {}
     for story in archive.stories.values():
         if story.slug in shown:
@@ -84,7 +90,7 @@ def leak_terms(archive: Archive, plan: SitePlan, published_text: str) -> dict[st
     return terms
 
 
-def published_text(archive: Archive, plan: SitePlan) -> str:
+def published_texts(archive: Archive, plan: SitePlan) -> list[str]:
     """All the words the site may legitimately contain (to tell distinctive words apart)."""
     parts = []
     for story in plan.stories:
@@ -104,18 +110,21 @@ def published_text(archive: Archive, plan: SitePlan) -> str:
     docs = archive.root / "docs"
     parts += [file.read_text(encoding="utf-8", errors="replace") for file in docs.rglob("*") if file.suffix in (".md", ".html", ".js")]
     parts.append(archive.settings.model_dump_json())
-    return "\n".join(parts)
+    return parts
 
 
-def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text: str = "") -> list[str]:
+def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_texts: Iterable[str] = (),
+               index_ready: Callable[[], object] | None = None) -> list[str]:
     """Every leak and every inconsistency found in the built site, as plain sentences.
 
-    ``generated_text`` is the Markdown of the generated pages: their own wording (headings,
-    notices) is not a leak. The theme's wording is read from the built 404 page.
+    ``generated_texts`` are the Markdown of the generated pages: their own wording (headings,
+    notices) is not a leak. The theme's wording is read from the built 404 page. When the
+    search index is still being written, ``index_ready`` waits for it: everything else is
+    audited first, then the index (so the audit runs beside Pagefind, not after it).
     """
     chrome = site_dir / "404.html"
     theme_text = chrome.read_text(encoding="utf-8", errors="replace") if chrome.is_file() else ""
-    terms = leak_terms(archive, plan, "\n".join([published_text(archive, plan), generated_text, theme_text]))
+    terms = leak_terms(archive, plan, [*published_texts(archive, plan), *generated_texts, theme_text])
     term_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(terms))) + r")\b", re.IGNORECASE) if terms else None
     references = sorted({s.meta.consent.reference for s in archive.stories.values() if s.meta.consent})
     people: dict[str, set[str]] = {}  # one person may be named, with consent, in several stories
@@ -129,7 +138,9 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
     seen: dict[str, set[str]] = {"area pages": set(), "sitemap": set(), "search index": set(),
                                  "data export": set()}
     feed_entries: list[str] = []
-    for rel, content in output_texts(site_dir):
+
+    def check(rel: str, content: str) -> None:
+        nonlocal feed_entries
         if term_pattern and (match := term_pattern.search(content)):
             word = match.group(1).lower()
             problems.append(f"{rel}: contains “{match.group(1)}” from unpublished {terms.get(word, 'content')}")
@@ -151,6 +162,13 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_text:
             seen["data export"] |= {record["slug"] for record in json.loads(content)}
         elif rel == "feed.xml":
             feed_entries = _FEED_ENTRY.findall(content)
+
+    for rel, content in output_texts(site_dir, search_index=False):
+        check(rel, content)
+    if index_ready is not None:
+        index_ready()
+    for rel, content in output_texts(site_dir, search_index=True):
+        check(rel, content)
     published = {story.slug for story in plan.stories if story.meta.status == "published"}
     withdrawn = {story.slug for story in plan.withdrawn}  # links to their notices are fine
     seen["area pages"] -= withdrawn

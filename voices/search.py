@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,21 +113,50 @@ def normalise_query(query: str) -> str:
 
 
 def build_index(site_dir: Path) -> IndexReport:
-    """Run Pagefind over the built site; a fresh index every time (Pagefind appends otherwise)."""
-    output = site_dir / INDEX_DIR
-    shutil.rmtree(output, ignore_errors=True)
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site_dir),
-                                    "--output-subdir", INDEX_DIR], stdout=log, stderr=subprocess.STDOUT, text=True)
+    """Run Pagefind over the built site and wait for it (see ``start_index``)."""
+    return start_index(site_dir).wait()
+
+
+class RunningIndex:
+    """Pagefind indexing a built site in its own process; ``wait()`` gives its report.
+
+    Pagefind 1.4 works mostly on one core, so the build audits the site and writes its feeds
+    on the other while it runs. A thread waits for the process, so the time and the peak
+    memory reported are Pagefind's own, however late ``wait()`` is called.
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        self.output = site_dir / INDEX_DIR
+        shutil.rmtree(self.output, ignore_errors=True)  # a fresh index: Pagefind appends otherwise
+        self._log = tempfile.TemporaryFile("w+")
+        self._started = time.perf_counter()
+        self._process = subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site_dir),
+                                          "--output-subdir", INDEX_DIR], stdout=self._log,
+                                         stderr=subprocess.STDOUT, text=True)
+        self._ended: tuple[float, int, int] | None = None  # (when, exit code, peak memory in KB)
+        self._waiter = threading.Thread(target=self._wait_for_process, daemon=True)
+        self._waiter.start()
+        self._report: IndexReport | None = None
+
+    def _wait_for_process(self) -> None:
         # wait4 gives Pagefind's own peak memory (its launcher execs the binary in place).
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        log.seek(0)
-        printed = log.read()
-    if process.returncode != 0:
-        raise RuntimeError(f"Pagefind failed:\n{printed}")
-    match = re.search(r"Indexed (\d+) pages?", printed)
-    size = sum(f.stat().st_size for f in output.rglob("*") if f.is_file())
-    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    return IndexReport(int(match.group(1)) if match else 0, time.perf_counter() - started, size, round(peak_mb))
+        _, status, usage = os.wait4(self._process.pid, 0)
+        self._process.returncode = os.waitstatus_to_exitcode(status)
+        self._ended = (time.perf_counter(), self._process.returncode, usage.ru_maxrss)
+
+    def wait(self) -> IndexReport:
+        """The finished index's report; raises RuntimeError when Pagefind failed."""
+        if self._report is not None:
+            return self._report
+        self._waiter.join()
+        ended, returncode, peak_kb = self._ended
+        self._log.seek(0)
+        printed = self._log.read()
+        self._log.close()
+        if returncode != 0:
+            raise RuntimeError(f"Pagefind failed:\n{printed}")
+        match = re.search(r"Indexed (\d+) pages?", printed)
+        size = sum(f.stat().st_size for f in self.output.rglob("*") if f.is_file())
+        self._report = IndexReport(int(match.group(1)) if match else 0, ended - self._started, size,
+                                   round(peak_kb / 1024))  # kilobytes on Linux
+        return self._report

@@ -41,7 +41,7 @@ from voices.permalinks import (
 )
 from voices.problems import Problem
 from voices.schema import area_schema, known_values, story_schema
-from voices.search import area_fields, build_index, index_wrapper, story_fields, without_furniture
+from voices.search import RunningIndex, area_fields, index_wrapper, story_fields, without_furniture
 from voices.urls import absolute_url, relative_url
 from voices.validate import MARKDOWN_IMAGE
 
@@ -62,6 +62,7 @@ class SiteBuild:
     set_aside: list[Problem] = field(default_factory=list)  # left out by an emergency takedown
     index_report: object = None
     _dates: dict | None = None
+    _index: RunningIndex | None = None  # Pagefind while it runs
 
     @classmethod
     def load(cls, root: Path, preview: bool = False, takedown: bool = False,
@@ -202,18 +203,41 @@ class SiteBuild:
                 "area": area_schema(known)}
 
     def audit(self, site_dir: Path) -> list[str]:
-        """Leaks and inconsistencies in the built site (see voices/audit.py)."""
+        """Leaks and inconsistencies in the built site (see voices/audit.py); a search index
+        still being built is waited for before its files are read."""
         started = time.perf_counter()
         # The generated pages' own wording and the contract's are not leaks.
         generated = [page.markdown for page in self.pages.values()] + [json.dumps(self.schemas())]
-        problems = audit_site(site_dir, self.archive, self.plan, "\n".join(generated))
-        self.timings["audit"] = time.perf_counter() - started
+        waited = 0.0
+
+        def index_ready() -> None:
+            nonlocal waited
+            before = time.perf_counter()
+            self.finish_search_index()
+            waited = time.perf_counter() - before
+
+        problems = audit_site(site_dir, self.archive, self.plan, generated, index_ready)
+        self.timings["audit"] = time.perf_counter() - started - waited
         return problems
 
-    def build_search_index(self, site_dir: Path) -> None:
-        report = build_index(site_dir)
+    def start_search_index(self, site_dir: Path) -> None:
+        """Start Pagefind on the built site; it runs while the feeds are written and the site
+        is audited (``finish_search_index`` waits for it)."""
+        self._index = RunningIndex(site_dir)
+
+    def finish_search_index(self) -> None:
+        """Wait for the index started by ``start_search_index``, if any; raises RuntimeError
+        when Pagefind failed."""
+        if self._index is None:
+            return
+        running, self._index = self._index, None
+        report = running.wait()
         self.timings["search index"] = report.seconds
         self.index_report = report
+
+    def build_search_index(self, site_dir: Path) -> None:
+        self.start_search_index(site_dir)
+        self.finish_search_index()
 
     def edit_url(self, path: str | None) -> str | None:
         """The repository's edit page for a source file (staff use it to suggest corrections)."""
