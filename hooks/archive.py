@@ -153,7 +153,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     site: SiteBuild = _state["site"]
     if page.meta.get("voices_kind") in ("story", "draft", "area"):
         html = sanitize(html)
-    return site.for_search(page.file.src_uri, html)
+    # A build that indexes keeps what Pagefind reads of each page, so it need not parse the theme.
+    indexing = _state["command"] == "build" and not _state["offline"]
+    return site.for_search(page.file.src_uri, html, page.file.dest_uri if indexing else None)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

@@ -4,14 +4,15 @@ people, consent and unpublished stories appear nowhere they must not; the emerge
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
-from conftest import ENV, SMALL_JPEG, mkdocs_build
+from conftest import ENV, REPO, SMALL_JPEG, mkdocs_build
 from test_site_pages import make_site, read, story
 
 from voices.audit import output_texts
-from voices.site import SiteBuild
+from voices.site import INDEXED_PAGES, SiteBuild
 
 CONSENT = "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-917\n  scope: [web, archive, photos]\n"
 
@@ -163,3 +164,24 @@ def test_audit_reads_the_search_index_only_once_it_is_written(tiny):
     findings = audit_site(site_dir, build.archive, build.plan, index_ready=index_ready)
     assert calls == ["ready"]
     assert any(f.startswith("pagefind/fragment/en-gb_late.pf_fragment: contains “Xylophonic”") for f in findings)
+
+
+def test_search_index_from_the_kept_page_parts_is_the_whole_sites_index(tiny, tmp_path):
+    """The build indexes only what Pagefind reads of each page; the index must be the one
+    Pagefind makes from the whole built site, and the kept parts must not outlive the build."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    from bench_build import compare_sites
+
+    from voices.search import build_index
+
+    tiny.story("garden", story("A garden grows", "2019", body="Volunteers’ marrows and St Matthew’s orchard."))
+    tiny.story("hub", story("The hub opens", "2021", areas="[par-bay, ramsey]", themes="[skills]"))
+    root = make_site(tiny)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr
+    assert not (root / INDEXED_PAGES).exists()
+    whole = tmp_path / "whole"
+    shutil.copytree(root / "site", whole)
+    report = build_index(whole)  # Pagefind over every page of the built site
+    assert report.pages == 2 + len(list((root / "areas").glob("*.md")))  # two stories, the areas
+    assert compare_sites(root / "site", whole) == []

@@ -41,7 +41,14 @@ from voices.permalinks import (
 )
 from voices.problems import Problem
 from voices.schema import area_schema, known_values, story_schema
-from voices.search import RunningIndex, area_fields, index_wrapper, story_fields, without_furniture
+from voices.search import (
+    IndexedPages,
+    RunningIndex,
+    area_fields,
+    index_wrapper,
+    story_fields,
+    without_furniture,
+)
 from voices.urls import absolute_url, relative_url
 from voices.validate import MARKDOWN_IMAGE
 
@@ -63,6 +70,7 @@ class SiteBuild:
     index_report: object = None
     _dates: dict | None = None
     _index: RunningIndex | None = None  # Pagefind while it runs
+    _indexed: IndexedPages | None = None  # what Pagefind reads of each page, kept while rendering
 
     @classmethod
     def load(cls, root: Path, preview: bool = False, takedown: bool = False,
@@ -168,8 +176,9 @@ class SiteBuild:
         date = file_date(self.root, f"docs/{src_uri}", self._dates)
         return date.isoformat() if date else ""
 
-    def for_search(self, src_uri: str, content_html: str) -> str:
-        """A story's or area's rendered content, marked up for the search index."""
+    def for_search(self, src_uri: str, content_html: str, dest_uri: str | None = None) -> str:
+        """A story's or area's rendered content, marked up for the search index. With
+        ``dest_uri`` (the page's file in the site), it is also kept for ``start_search_index``."""
         page = self.pages.get(src_uri)
         if page is None or page.kind not in ("story", "area"):
             return content_html
@@ -178,7 +187,12 @@ class SiteBuild:
         else:
             fields = area_fields(page.area, self.archive)
         opening, closing = index_wrapper(*fields, text=re.sub(r"<[^>]+>", " ", content_html))
-        return opening + without_furniture(content_html) + closing
+        marked = opening + without_furniture(content_html) + closing
+        if dest_uri is not None:
+            if self._indexed is None:
+                self._indexed = IndexedPages(self.root / INDEXED_PAGES, LANGUAGE)
+            self._indexed.add(dest_uri, marked)
+        return marked
 
     def write_feeds_and_data(self, site_dir: Path) -> int:
         """Atom feeds and the open data files; returns how many files were written."""
@@ -221,9 +235,9 @@ class SiteBuild:
         return problems
 
     def start_search_index(self, site_dir: Path) -> None:
-        """Start Pagefind on the built site; it runs while the feeds are written and the site
-        is audited (``finish_search_index`` waits for it)."""
-        self._index = RunningIndex(site_dir)
+        """Start Pagefind on the built site (on the pages ``for_search`` kept, if any); it runs
+        while the feeds are written and the site is audited (``finish_search_index`` waits)."""
+        self._index = RunningIndex(site_dir, self._indexed.folder if self._indexed else None)
 
     def finish_search_index(self) -> None:
         """Wait for the index started by ``start_search_index``, if any; raises RuntimeError
@@ -231,7 +245,12 @@ class SiteBuild:
         if self._index is None:
             return
         running, self._index = self._index, None
-        report = running.wait()
+        try:
+            report = running.wait()
+        finally:
+            if self._indexed is not None:
+                shutil.rmtree(self._indexed.folder, ignore_errors=True)
+                self._indexed = None
         self.timings["search index"] = report.seconds
         self.index_report = report
 
@@ -295,6 +314,7 @@ class SiteBuild:
 
 
 IMAGE_CACHE = Path(".cache") / "images"  # kept between builds (and CI runs): see README
+INDEXED_PAGES = Path(".cache") / "indexed-pages"  # only during a build: removed once indexed
 
 
 @dataclass
