@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import ENV, REPO, SMALL_JPEG, mkdocs_build
 from test_site_pages import make_site, read, story
@@ -40,13 +41,18 @@ def test_minors_are_never_named(tiny):
     assert not any("Brambleworth" in text for _, text in output_texts(root / "site"))
 
 
-def test_audit_finds_a_leak_and_a_lost_story(tiny):
+def built_with_a_hidden_draft(tiny) -> tuple[Path, SiteBuild]:
+    """A built site with one published story and one draft whose words must never appear."""
     tiny.story("live", story("Live story", "2019"))
     tiny.story("hidden", story("Hidden draft", "2020", more="status: draft\n", body="Xylophonic marmalade."))
     root = make_site(tiny)
     assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
-    site_dir = root / "site"
     build, _ = SiteBuild.load(root)
+    return root / "site", build
+
+
+def test_audit_finds_a_leak_and_a_lost_story(tiny):
+    site_dir, build = built_with_a_hidden_draft(tiny)
     assert build.audit(site_dir) == []
     (site_dir / "about.html").write_text("<p>Xylophonic marmalade</p>", encoding="utf-8")
     sitemap = site_dir / "sitemap.xml"
@@ -148,12 +154,7 @@ def test_audit_reads_the_search_index_only_once_it_is_written(tiny):
 
     from voices.audit import audit_site
 
-    tiny.story("live", story("Live story", "2019"))
-    tiny.story("hidden", story("Hidden draft", "2020", more="status: draft\n", body="Xylophonic marmalade."))
-    root = make_site(tiny)
-    assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
-    site_dir = root / "site"
-    build, _ = SiteBuild.load(root)
+    site_dir, build = built_with_a_hidden_draft(tiny)
     late = site_dir / "pagefind" / "fragment" / "en-gb_late.pf_fragment"
     calls = []
 
