@@ -254,10 +254,6 @@ class SiteBuild:
         self.timings["search index"] = report.seconds
         self.index_report = report
 
-    def build_search_index(self, site_dir: Path) -> None:
-        self.start_search_index(site_dir)
-        self.finish_search_index()
-
     def edit_url(self, path: str | None) -> str | None:
         """The repository's edit page for a source file (staff use it to suggest corrections)."""
         if not path:
