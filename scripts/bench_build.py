@@ -3,15 +3,16 @@
 Usage:
   python scripts/bench_build.py [--sizes 1000,5000,10000] [--hugo] [--json OUT]
                                 [--no-search] [--save-site DIR | --compare-with DIR]
-                                [--check-rebuild] [--keep DIR]
+                                [--check-rebuild] [--keep DIR] [--repeat N]
 
 For each N: a fresh archive in a temporary folder (make_corpus.py's N stories plus the
 repository's real stories, areas, taxonomy, settings, docs/, hooks/ and mkdocs.yml; committed
 to a throwaway git repository so page dates come from git, as in CI; no urls.txt), then
 
-- ``voices check`` and a cold ``mkdocs build --strict`` (no site, no image or render cache), each in a
-  subprocess: wall time, the build's phases (from its summary line), peak memory of the process
-  tree (sampled from /proc) and of its largest process;
+- ``voices check`` and a cold ``mkdocs build --strict`` (no site, no image or render cache;
+  with ``--repeat N``, N cold builds and the median reported), each in a subprocess: wall
+  time, the build's phases (from its summary line), peak memory of the process tree (sampled
+  from /proc) and of its largest process;
 - the site's size, the median and largest story page, and the bytes a browser fetches for a
   first search (Chromium via Playwright, gzip as a host would send it);
 - a rebuild after editing one story, with the image and render caches warm; with
@@ -103,6 +104,7 @@ class SizeResult:
     render_cache_mb: float = 0.0
     first_search: dict | None = None
     hugo: dict | None = None
+    cold_runs: list[float] = field(default_factory=list)  # seconds of each cold build (--repeat)
 
 
 # --- measuring a process tree ----------------------------------------------------------------
@@ -216,8 +218,15 @@ def bench_size(count: int, work: Path, args: argparse.Namespace) -> SizeResult:
     check = run_measured([python, "-m", "voices", "check"], root)
     site = work / "served" / SUB_PATH  # served under a sub-path, as on GitHub Pages
     print(f"   check {check.seconds:.1f} s; cold build ...", flush=True)
-    build = run_measured([python, "-m", "mkdocs", "build", "--strict", "-d", str(site)], root)
-    print(f"   cold build {build.seconds:.1f} s, peak {build.peak_tree_mb:.0f} MB", flush=True)
+    builds = []
+    for attempt in range(args.repeat):
+        if attempt:  # cold again: no site, no image or render cache
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.rmtree(root / ".cache", ignore_errors=True)
+        builds.append(run_measured([python, "-m", "mkdocs", "build", "--strict", "-d", str(site)], root))
+    build = sorted(builds, key=lambda b: b.seconds)[len(builds) // 2]  # the median run, phases and all
+    runs = f" (median of {', '.join(f'{b.seconds:.1f}' for b in builds)})" if len(builds) > 1 else ""
+    print(f"   cold build {build.seconds:.1f} s{runs}, peak {build.peak_tree_mb:.0f} MB", flush=True)
     site_bytes, site_files = tree_size(site)
     pages = story_page_sizes(site, count)
     published = len(pages)
@@ -225,7 +234,8 @@ def bench_size(count: int, work: Path, args: argparse.Namespace) -> SizeResult:
                         story_page_median_kb=statistics.median(s for s, _ in pages) / 1024,
                         story_page_max_kb=pages[-1][0] / 1024, story_page_max=pages[-1][1],
                         image_cache_mb=tree_size(root / IMAGE_CACHE)[0] / MB,
-                        render_cache_mb=tree_size(root / RENDER_CACHE)[0] / MB)
+                        render_cache_mb=tree_size(root / RENDER_CACHE)[0] / MB,
+                        cold_runs=[round(b.seconds, 2) for b in builds])
     if args.save_site:
         shutil.rmtree(args.save_site, ignore_errors=True)
         shutil.copytree(site, args.save_site)
@@ -591,6 +601,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-rebuild", action="store_true",
                         help="after the rebuild, build again without the render cache and compare the sites")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (archive, site, Hugo site)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="cold builds per size; the median is reported (a shared machine's noise)")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if args.save_site or args.compare_with:
