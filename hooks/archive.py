@@ -6,8 +6,8 @@
 - on_files: add the generated pages, the files stories use, and redirects from old addresses;
   fail when an address published before would disappear.
 - on_pre_page: convert the page's Markdown through the render cache, so a rebuild converts
-  only changed pages (voices/render_cache.py).
-- on_nav, on_env: pages outside the navigation share its rendered HTML (voices/nav_cache.py).
+  only changed pages (voices/render_cache.py stores them; hooks/rendering.py converts).
+- on_nav, on_env: pages outside the navigation share its rendered HTML (hooks/nav_cache.py).
 - on_page_markdown: page metadata, edit links, placeholders and the home page's listings.
 - on_page_content: sanitize rendered story and area HTML (a second line of defence) and mark
   it for the search index.
@@ -32,10 +32,13 @@ from typing import TYPE_CHECKING
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
+# Siblings of this file: MkDocs puts its folder on sys.path while loading it.
+from nav_cache import NavCache
+from rendering import convert_ahead, render_page, settings_of
+
 from voices import offline
-from voices.nav_cache import NavCache
 from voices.preview import SiteUrlError, is_preview, noindex, site_url_override
-from voices.render_cache import RENDER_CACHE, RenderCache, convert_ahead, render_page, settings_of
+from voices.render_cache import RENDER_CACHE, RenderCache
 from voices.settings import fill_placeholders
 from voices.site import SiteBuild, set_html_lang
 from voices.urls import absolute_url

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mkdocs.utils import normalize_url
+
 
 class NavCache:
     """The navigation's HTML, by the relative addresses it contains."""
@@ -25,8 +27,6 @@ class NavCache:
 
     def key(self, page: Any) -> tuple[str, ...] | None:
         """What the navigation's HTML depends on for ``page``; None if it must be rendered."""
-        from mkdocs.utils import normalize_url
-
         if page is None or id(page) in self._in_nav:
             return None
         return tuple(normalize_url(url, page=page) for url in self._urls)
