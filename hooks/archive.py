@@ -73,6 +73,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.info("Left out by the emergency takedown build (fix it next): %s", problem)
     _state.update(site=site, started=time.perf_counter(), takedown=takedown, preview=preview,
                   offline=not config.use_directory_urls,
+                  indexing=_state["command"] == "build" and config.use_directory_urls,  # no index offline
                   render_cache=RenderCache.for_settings(root / RENDER_CACHE, settings_of(config)))
     config.site_url = site_url or config.site_url or site.archive.settings.site_url
     config.extra["archive"] = {"name": site.archive.settings.name}
@@ -157,8 +158,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if page.meta.get("voices_kind") in ("story", "draft", "area"):
         html = sanitize(html)
     # A build that indexes keeps what Pagefind reads of each page, so it need not parse the theme.
-    indexing = _state["command"] == "build" and not _state["offline"]
-    return site.for_search(page.file.src_uri, html, page.file.dest_uri if indexing else None)
+    return site.for_search(page.file.src_uri, html, page.file.dest_uri if _state["indexing"] else None)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -177,7 +177,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     site: SiteBuild = _state["site"]
     site.timings["render"] = time.perf_counter() - _state["started"]
     if _state["command"] == "build":
-        if not _state["offline"]:  # Pagefind cannot run from file://: the offline copy has no index
+        if _state["indexing"]:  # Pagefind cannot run from file://: the offline copy has no index
             site.start_search_index(Path(config.site_dir))  # it runs while the feeds and audit do
         try:
             site.write_feeds_and_data(Path(config.site_dir))

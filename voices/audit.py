@@ -36,9 +36,10 @@ def output_texts(site_dir: Path, search_index: bool | None = None) -> Iterator[t
         if not file.is_file():
             continue
         rel = file.relative_to(site_dir).as_posix()
-        if search_index is not None and rel.startswith(f"{INDEX_DIR}/") != search_index:
+        in_index = rel.startswith(f"{INDEX_DIR}/")
+        if search_index is not None and in_index != search_index:
             continue
-        if rel.startswith("assets/") or rel.startswith(f"{INDEX_DIR}/") and not file.suffix.startswith(".pf_"):
+        if rel.startswith("assets/") or in_index and not file.suffix.startswith(".pf_"):
             continue  # the theme's and Pagefind's own code: no content is ever written there
         if file.suffix.startswith(".pf_"):
             try:

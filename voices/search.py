@@ -130,7 +130,7 @@ class IndexedPages:
     def __init__(self, folder: Path, language: str) -> None:
         shutil.rmtree(folder, ignore_errors=True)  # nothing from an earlier build
         folder.mkdir(parents=True)
-        self.folder, self.language, self.count = folder, language, 0
+        self.folder, self.language = folder, language
 
     def add(self, dest_uri: str, marked_html: str) -> None:
         """Keep a page's content as ``index_wrapper`` marked it; ``dest_uri`` is its file in the site."""
@@ -138,7 +138,6 @@ class IndexedPages:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f'<!doctype html>\n<html lang="{self.language}">\n<body>\n{marked_html}\n</body>\n</html>\n',
                         encoding="utf-8")
-        self.count += 1
 
 
 class RunningIndex:
