@@ -8,13 +8,16 @@
 - on_pre_page: convert the page's Markdown through the render cache, so a rebuild converts
   only changed pages (voices/render_cache.py stores them; hooks/rendering.py converts).
 - on_nav, on_env: pages outside the navigation share its rendered HTML (hooks/nav_cache.py).
+- on_env: every page's content is known by now, so Pagefind starts indexing while MkDocs
+  renders the theme around each page (two jobs, two cores).
 - on_page_markdown: page metadata, edit links, placeholders and the home page's listings.
 - on_page_content: sanitize rendered story and area HTML (a second line of defence) and mark
   it for the search index.
 - on_post_page, on_post_template: ``<html lang="en-GB">``, the 404 page included.
-- on_post_build: build the Pagefind index while writing feeds and open data and auditing
-  the site for leaks and lost stories,
-  record the addresses published (not for an emergency, preview or offline build), print a summary.
+- on_post_build: write feeds and open data and audit the site for leaks and lost stories while
+  Pagefind finishes, record the addresses published (not for an emergency, preview or offline
+  build), print a summary.
+- on_build_error: stop Pagefind if it is running, so a failed build leaves no index behind.
 - The offline copy (mkdocs.offline.yml: no directory URLs) gets file-form redirects, a search
   page pointing to the browse lists, online canonical addresses and a check that every link
   leads to a file; it has no search index and leaves urls.txt alone (voices/offline.py).
@@ -143,6 +146,10 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 def on_env(env, config: MkDocsConfig, files: Files):
     env.globals["voices_nav"] = _state["nav_cache"]  # used by docs/overrides/main.html
+    if _state["indexing"]:
+        # MkDocs has converted every page (on_page_content kept what Pagefind reads) and now
+        # only wraps them in the theme: Pagefind indexes meanwhile (docs/performance.md).
+        _state["site"].start_search_index(Path(config.site_dir))
     if _state["offline"]:  # pages of the offline copy name their online address as canonical
         site_url = _state["site"].archive.settings.site_url
         for file in files.documentation_pages():
@@ -161,6 +168,12 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return site.for_search(page.file.src_uri, html, page.file.dest_uri if _state["indexing"] else None)
 
 
+def on_build_error(error: Exception) -> None:
+    site: SiteBuild | None = _state.get("site")
+    if site is not None:
+        site.stop_search_index()
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     output = set_html_lang(output)
     return noindex(output) if _state.get("preview") else output  # previews stay out of search engines
@@ -177,9 +190,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     site: SiteBuild = _state["site"]
     site.timings["render"] = time.perf_counter() - _state["started"]
     if _state["command"] == "build":
-        if _state["indexing"]:  # Pagefind cannot run from file://: the offline copy has no index
-            site.start_search_index(Path(config.site_dir))  # it runs while the feeds and audit do
-        try:
+        try:  # Pagefind, started in on_env, runs on while the feeds are written and the site audited
             site.write_feeds_and_data(Path(config.site_dir))
             leaks = site.audit(Path(config.site_dir))
         finally:

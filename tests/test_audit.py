@@ -186,3 +186,21 @@ def test_search_index_from_the_kept_page_parts_is_the_whole_sites_index(tiny, tm
     report = build_index(whole)  # Pagefind over every page of the built site
     assert report.pages == 2 + len(list((root / "areas").glob("*.md")))  # two stories, the areas
     assert compare_sites(root / "site", whole) == []
+
+
+def test_a_build_that_fails_while_rendering_leaves_no_search_index(tiny):
+    """Pagefind starts once every page is converted, before the theme is rendered around them:
+    when rendering then fails, the unfinished index and the kept page parts must go too, so
+    nothing half-built (a story's words included) is left to be published."""
+    tiny.story("garden", story("A garden grows", "2019", body="Marrows and an orchard."))
+    root = make_site(tiny)
+    main = root / "docs" / "overrides" / "main.html"
+    # A template mistake that shows only on one story's page, after every page was converted.
+    main.write_text(main.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}{% if page.url == 'stories/garden/' %}"
+        "{{ no_such_value.field }}{% endif %}", 1), encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode != 0
+    assert "no_such_value" in result.stderr
+    assert not (root / "site" / "pagefind").exists()
+    assert not (root / INDEXED_PAGES).exists()

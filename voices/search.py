@@ -12,6 +12,7 @@ import html
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -143,8 +144,8 @@ class IndexedPages:
 class RunningIndex:
     """Pagefind indexing a built site in its own process; ``wait()`` gives its report.
 
-    Pagefind 1.4 works mostly on one core, so the build audits the site and writes its feeds
-    on the other while it runs. A thread waits for the process, so the time and the peak
+    Pagefind 1.4 works mostly on one core, so the build renders the theme around each page,
+    writes its feeds and audits the site on the other while it runs. A thread waits for the process, so the time and the peak
     memory reported are Pagefind's own, however late ``wait()`` is called.
     """
 
@@ -167,6 +168,17 @@ class RunningIndex:
         _, status, usage = os.wait4(self._process.pid, 0)
         self._process.returncode = os.waitstatus_to_exitcode(status)
         self._ended = (time.perf_counter(), self._process.returncode, usage.ru_maxrss)
+
+    def stop(self) -> None:
+        """End Pagefind now and remove its unfinished index."""
+        if self._ended is None:
+            try:  # not Popen.kill: its poll() would reap the process before the waiting thread
+                os.kill(self._process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass  # it had just ended
+        self._waiter.join()
+        self._log.close()
+        shutil.rmtree(self.output, ignore_errors=True)
 
     def wait(self) -> IndexReport:
         """The finished index's report; raises RuntimeError when Pagefind failed."""

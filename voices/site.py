@@ -235,9 +235,19 @@ class SiteBuild:
         return problems
 
     def start_search_index(self, site_dir: Path) -> None:
-        """Start Pagefind on the built site (on the pages ``for_search`` kept, if any); it runs
-        while the feeds are written and the site is audited (``finish_search_index`` waits)."""
+        """Start Pagefind on the pages ``for_search`` kept (or, if none were, on the built site)
+        into ``site_dir``; it runs while the rest of the build goes on, until
+        ``finish_search_index`` waits for it. Start it once every page's content is known."""
         self._index = RunningIndex(site_dir, self._indexed.folder if self._indexed else None)
+
+    def stop_search_index(self) -> None:
+        """Stop a running Pagefind and remove what it wrote: the build failed."""
+        if self._index is not None:
+            running, self._index = self._index, None
+            running.stop()
+        if self._indexed is not None:
+            shutil.rmtree(self._indexed.folder, ignore_errors=True)
+            self._indexed = None
 
     def finish_search_index(self) -> None:
         """Wait for the index started by ``start_search_index``, if any; raises RuntimeError
