@@ -3,13 +3,15 @@
 - on_startup: ``serve`` previews drafts; ``build`` never publishes them, except for a pull
   request's preview (``VOICES_PREVIEW=1``: drafts, noindex, its own address; voices/preview.py).
 - on_config: load, check and assemble the archive; any content problem fails the build, listed.
+- on_pre_build: move the previous site aside and remove it while this one builds (voices/old_site.py).
 - on_files: add the generated pages, the files stories use, and redirects from old addresses;
   fail when an address published before would disappear.
 - on_pre_page: convert the page's Markdown through the render cache, so a rebuild converts
   only changed pages (voices/render_cache.py stores them; hooks/rendering.py converts).
 - on_nav, on_env: pages outside the navigation share its rendered HTML (hooks/nav_cache.py).
-- on_env: every page's content is known by now, so Pagefind starts indexing while MkDocs
-  renders the theme around each page (two jobs, two cores).
+- on_nav: convert every page on all cores ahead of MkDocs, keeping each page's part for the
+  search index, then start Pagefind: it indexes while MkDocs goes through the pages and renders
+  the theme around them (two jobs, two cores). Without forks, Pagefind starts in on_env.
 - on_page_markdown: page metadata, edit links, placeholders and the home page's listings.
 - on_page_content: sanitize rendered story and area HTML (a second line of defence) and mark
   it for the search index.
@@ -40,6 +42,7 @@ from nav_cache import NavCache
 from rendering import convert_ahead, render_page, settings_of
 
 from voices import offline
+from voices.old_site import OldSite
 from voices.preview import SiteUrlError, is_preview, noindex, site_url_override
 from voices.render_cache import RENDER_CACHE, RenderCache
 from voices.settings import fill_placeholders
@@ -58,6 +61,7 @@ _state: dict = {"command": "build"}
 
 def on_startup(command: str, dirty: bool) -> None:
     _state["command"] = command
+    _state["dirty"] = dirty
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -81,6 +85,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.site_url = site_url or config.site_url or site.archive.settings.site_url
     config.extra["archive"] = {"name": site.archive.settings.name}
     return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    if _state["command"] == "build" and not _state.get("dirty"):
+        # MkDocs empties the site folder next, file by file; move it aside and remove it meanwhile.
+        _state["old_site"] = OldSite(Path(config.site_dir))
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -135,20 +145,29 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     _state["nav_cache"] = NavCache(nav, config)
-    # Convert every page's Markdown on all cores first; MkDocs then takes them from the cache.
-    # Not under `serve`: its file watcher runs in threads, and forking beside threads is unsafe.
+    if _state["command"] != "build":
+        return nav  # not under `serve`: its file watcher runs in threads, and forking beside threads is unsafe
+    site: SiteBuild = _state["site"]
+    if _state["indexing"]:
+        site.keep_search_parts()  # before the forks, so they all keep their pages' parts in one folder
+    # Convert every page's Markdown on all cores first (on_page_content keeps each page's part for
+    # the search index); MkDocs then takes them from the cache.
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
-    if _state["command"] == "build":
-        convert_ahead(pages, config, files, _state["render_cache"], config.plugins.on_page_markdown,
-                      len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    ahead = convert_ahead(pages, config, files, _state["render_cache"], config.plugins.on_page_markdown,
+                          config.plugins.on_page_content,
+                          len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    indexed = [file.dest_uri for file in files.documentation_pages() if site.is_indexed(file.src_uri)]
+    if ahead and _state["indexing"] and site.search_parts_kept(indexed):
+        # Pagefind indexes while MkDocs goes through the pages and renders the theme around them.
+        site.start_search_index(Path(config.site_dir))
     return nav
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
     env.globals["voices_nav"] = _state["nav_cache"]  # used by docs/overrides/main.html
     if _state["indexing"]:
-        # MkDocs has converted every page (on_page_content kept what Pagefind reads) and now
-        # only wraps them in the theme: Pagefind indexes meanwhile (docs/performance.md).
+        # If not started in on_nav: every page is converted now (on_page_content kept what
+        # Pagefind reads), and MkDocs only wraps them in the theme. Pagefind indexes meanwhile.
         _state["site"].start_search_index(Path(config.site_dir))
     if _state["offline"]:  # pages of the offline copy name their online address as canonical
         site_url = _state["site"].archive.settings.site_url
@@ -172,6 +191,8 @@ def on_build_error(error: Exception) -> None:
     site: SiteBuild | None = _state.get("site")
     if site is not None:
         site.stop_search_index()
+    if "old_site" in _state:
+        _state.pop("old_site").wait()
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -212,6 +233,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     removed = cache.prune()
     log.info("Render cache: %d page(s) reused, %d converted (%d not kept)%s.", cache.reused, cache.converted,
              cache.not_kept, f", {removed} old entries removed" if removed else "")
+    if "old_site" in _state:
+        _state.pop("old_site").wait()
     report, within_budget = site.size_report(Path(config.site_dir))
     if not within_budget:
         raise PluginError(report + " Link large media with url: instead of keeping it in the repository.")

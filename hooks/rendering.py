@@ -110,8 +110,10 @@ def _toc_tokens(page: Page) -> list[dict[str, Any]]:
 
 
 def convert_ahead(pages: list[Page], config: MkDocsConfig, files: Files, cache: RenderCache,
-                  on_page_markdown: Callable[..., str], workers: int) -> None:
-    """Convert ``pages`` into the cache before MkDocs does, on ``workers`` cores.
+                  on_page_markdown: Callable[..., str], on_page_content: Callable[..., str],
+                  workers: int) -> bool:
+    """Convert ``pages`` into the cache before MkDocs does, on ``workers`` cores, and run
+    ``on_page_content`` on each (the hooks keep what the search index reads); True if it ran.
 
     MkDocs converts one page at a time on one core. Here ``workers - 1`` forks of the build
     (same settings, files and hooks: nothing to pass them) and this process each convert a
@@ -120,7 +122,7 @@ def convert_ahead(pages: list[Page], config: MkDocsConfig, files: Files, cache: 
     once. Without ``os.fork`` (Windows) MkDocs simply converts every page itself.
     """
     if workers < 2 or len(pages) < 2 * workers or not hasattr(os, "fork"):
-        return
+        return False
     children = []
     for share in range(1, workers):
         reader, writer = os.pipe()
@@ -128,14 +130,14 @@ def convert_ahead(pages: list[Page], config: MkDocsConfig, files: Files, cache: 
         if pid == 0:  # a fork: convert its share, say how it went, leave without exit handlers
             try:
                 os.close(reader)
-                _convert_quietly(pages[share::workers], config, files, cache, on_page_markdown)
+                _convert_quietly(pages[share::workers], config, files, cache, on_page_markdown, on_page_content)
                 os.write(writer, f"{cache.reused} {cache.converted} {cache.not_kept}".encode())
             finally:
                 os._exit(0)
         os.close(writer)
         children.append((pid, reader))
     try:
-        _convert_quietly(pages[0::workers], config, files, cache, on_page_markdown)
+        _convert_quietly(pages[0::workers], config, files, cache, on_page_markdown, on_page_content)
     finally:
         for pid, reader in children:
             with os.fdopen(reader, "rb") as pipe:
@@ -146,10 +148,11 @@ def convert_ahead(pages: list[Page], config: MkDocsConfig, files: Files, cache: 
                     mine + int(theirs) for mine, theirs in zip((cache.reused, cache.converted, cache.not_kept), counts))
     # MkDocs now takes these pages from the cache: what this build reused or converted is counted.
     cache.counted_ahead = True
+    return True
 
 
 def _convert_quietly(pages: list[Page], config: MkDocsConfig, files: Files, cache: RenderCache,
-                     on_page_markdown: Callable[..., str]) -> None:
+                     on_page_markdown: Callable[..., str], on_page_content: Callable[..., str]) -> None:
     loggers = (logging.getLogger("mkdocs"), logging.getLogger())
     saved = [logger.handlers for logger in loggers]
     for logger in loggers:
@@ -161,6 +164,7 @@ def _convert_quietly(pages: list[Page], config: MkDocsConfig, files: Files, cach
                 page.read_source(config)
                 page.markdown = on_page_markdown(page.markdown, page=page, config=config, files=files)
                 render_page(page, page.render, cache, config, files)
+                on_page_content(page.content, page=page, config=config, files=files)
             except Exception:  # noqa: BLE001, S110 - MkDocs meets it again on this page and reports it
                 pass
             finally:

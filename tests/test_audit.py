@@ -119,9 +119,13 @@ def test_withdraw_command_then_build_leaves_nothing_behind(tiny):
     assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
     assert any("Wobblewick" in text for _, text in output_texts(root / "site"))
     withdraw_story(root, "take", "at-request-of-contributor")
+    (root / "site" / "stray.html").write_text("Wobblewick", encoding="utf-8")  # not made by any build
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode == 0, result.stderr
     site = root / "site"
+    # The old site is moved aside and removed while the new one builds: nothing of it is left.
+    assert not (site / "stray.html").exists()
+    assert sorted(path.name for path in root.glob(".site*")) == []
     assert "withdrawn from the archive" in read(site, "stories/take")
     for word in ("Wobblewick", "Inchbald", "Tamsin", "VBL-2024-917"):
         assert not any(word in text for _, text in output_texts(site)), word

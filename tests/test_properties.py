@@ -72,3 +72,21 @@ def test_any_bytes_give_problems_not_exceptions(raw):
     _assert_well_formed(problems)
     if text is not None:
         _assert_well_formed(_check_all(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab’'‘ʼ _-—\n\té1")), max_size=60))
+def test_spelling_variants_are_those_of_every_word_with_an_apostrophe(text):
+    """Search finds "St Matthews" in "St Matthew’s": the variants come from every word holding
+    an apostrophe, however the text around it is spaced or punctuated."""
+    import re
+
+    from voices.search import spelling_variants
+
+    expected: dict[str, None] = {}
+    for word in re.findall(r"\w+['’‘ʼ]\w*", text):
+        expected[re.sub("['’‘ʼ]", "", word)] = None
+        if re.sub("['’‘ʼ]", "'", word) != word:
+            expected[re.sub("['’‘ʼ]", "'", word)] = None
+    assert spelling_variants(text) == list(expected)
+    assert "Matthews" in spelling_variants("St Matthew’s orchard") and "Matthew's" in spelling_variants("St Matthew’s")

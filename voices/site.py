@@ -70,7 +70,7 @@ class SiteBuild:
     index_report: object = None
     _dates: dict | None = None
     _index: RunningIndex | None = None  # Pagefind while it runs
-    _indexed: IndexedPages | None = None  # what Pagefind reads of each page, kept while rendering
+    _indexed: IndexedPages | None = None  # what Pagefind reads of each page, kept as it converts
 
     @classmethod
     def load(cls, root: Path, preview: bool = False, takedown: bool = False,
@@ -179,9 +179,9 @@ class SiteBuild:
     def for_search(self, src_uri: str, content_html: str, dest_uri: str | None = None) -> str:
         """A story's or area's rendered content, marked up for the search index. With
         ``dest_uri`` (the page's file in the site), it is also kept for ``start_search_index``."""
-        page = self.pages.get(src_uri)
-        if page is None or page.kind not in ("story", "area"):
+        if not self.is_indexed(src_uri):
             return content_html
+        page = self.pages[src_uri]
         if page.kind == "story":
             fields = story_fields(page.story, self.archive)
         else:
@@ -234,11 +234,26 @@ class SiteBuild:
         self.timings["audit"] = time.perf_counter() - started - waited
         return problems
 
+    def is_indexed(self, src_uri: str) -> bool:
+        """Whether a page goes into the search index: stories and areas only."""
+        page = self.pages.get(src_uri)
+        return page is not None and page.kind in ("story", "area")
+
+    def keep_search_parts(self) -> None:
+        """From now on ``for_search`` keeps what Pagefind reads of each page it is given a file
+        for. Call it before the pages are converted, and before any fork, so all share one folder."""
+        self._indexed = IndexedPages(self.root / INDEXED_PAGES, LANGUAGE)
+
+    def search_parts_kept(self, dest_uris: list[str]) -> bool:
+        """Whether the parts of all these pages (their files in the site) are kept: the index may start."""
+        return self._indexed is not None and self._indexed.has_all(dest_uris)
+
     def start_search_index(self, site_dir: Path) -> None:
         """Start Pagefind on the pages ``for_search`` kept (or, if none were, on the built site)
-        into ``site_dir``; it runs while the rest of the build goes on, until
-        ``finish_search_index`` waits for it. Start it once every page's content is known."""
-        self._index = RunningIndex(site_dir, self._indexed.folder if self._indexed else None)
+        into ``site_dir``, once every indexed page's content is known; it runs while the rest
+        of the build goes on, until ``finish_search_index`` waits for it. Started once a build."""
+        if self._index is None:
+            self._index = RunningIndex(site_dir, self._indexed.folder if self._indexed else None)
 
     def stop_search_index(self) -> None:
         """Stop a running Pagefind and remove what it wrote: the build failed."""
