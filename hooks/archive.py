@@ -3,7 +3,7 @@
 - on_startup: ``serve`` previews drafts; ``build`` never publishes them, except for a pull
   request's preview (``VOICES_PREVIEW=1``: drafts, noindex, its own address; voices/preview.py).
 - on_config: load, check and assemble the archive; any content problem fails the build, listed.
-- on_pre_build: move the previous site aside and remove it while this one builds (voices/old_site.py).
+- on_pre_build: move the previous site aside and remove it while this one builds (voices/removal.py).
 - on_files: add the generated pages, the files stories use, and redirects from old addresses;
   fail when an address published before would disappear.
 - on_pre_page: convert the page's Markdown through the render cache, so a rebuild converts
@@ -42,7 +42,6 @@ from nav_cache import NavCache
 from rendering import convert_ahead, render_page, settings_of
 
 from voices import offline
-from voices.old_site import OldSite
 from voices.preview import SiteUrlError, is_preview, noindex, site_url_override
 from voices.render_cache import RENDER_CACHE, RenderCache
 from voices.settings import fill_placeholders
@@ -90,7 +89,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_pre_build(config: MkDocsConfig) -> None:
     if _state["command"] == "build" and not _state.get("dirty"):
         # MkDocs empties the site folder next, file by file; move it aside and remove it meanwhile.
-        _state["old_site"] = OldSite(Path(config.site_dir))
+        _state["site"].remove_in_background(Path(config.site_dir), recreate=True)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -191,8 +190,7 @@ def on_build_error(error: Exception) -> None:
     site: SiteBuild | None = _state.get("site")
     if site is not None:
         site.stop_search_index()
-    if "old_site" in _state:
-        _state.pop("old_site").wait()
+        site.wait_for_removals()
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -233,8 +231,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     removed = cache.prune()
     log.info("Render cache: %d page(s) reused, %d converted (%d not kept)%s.", cache.reused, cache.converted,
              cache.not_kept, f", {removed} old entries removed" if removed else "")
-    if "old_site" in _state:
-        _state.pop("old_site").wait()
+    site.wait_for_removals()  # the old site and the search index's page parts
     report, within_budget = site.size_report(Path(config.site_dir))
     if not within_budget:
         raise PluginError(report + " Link large media with url: instead of keeping it in the repository.")

@@ -185,6 +185,7 @@ def test_search_index_from_the_kept_page_parts_is_the_whole_sites_index(tiny, tm
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode == 0, result.stderr
     assert not (root / INDEXED_PAGES).exists()
+    assert list((root / INDEXED_PAGES).parent.glob(f".{INDEXED_PAGES.name}.old-*")) == []  # removed meanwhile
     whole = tmp_path / "whole"
     shutil.copytree(root / "site", whole)
     report = build_index(whole)  # Pagefind over every page of the built site

@@ -166,19 +166,19 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_texts
 
     for rel, content in output_texts(site_dir, search_index=False):
         check(rel, content)
+    published = {story.slug for story in plan.stories if story.meta.status == "published"}
+    seen["story pages"] = {slug for slug in published
+                           if any((site_dir / page).is_file() for page in _story_page_files(slug))}
     if index_ready is not None:
         index_ready()
     for rel, content in output_texts(site_dir, search_index=True):
         check(rel, content)
-    published = {story.slug for story in plan.stories if story.meta.status == "published"}
     withdrawn = {story.slug for story in plan.withdrawn}  # links to their notices are fine
     seen["area pages"] -= withdrawn
     # Drafts are in the plan only for a preview, which shows and lists them (never indexed).
     drafts = {story.slug for story in plan.stories if story.meta.status == "draft"}
     seen["area pages"] -= drafts
     seen["sitemap"] -= drafts
-    seen["story pages"] = {slug for slug in published
-                           if any((site_dir / page).is_file() for page in _story_page_files(slug))}
     newest = [s.slug for s in plan.stories if s.meta.status == "published"][:len(feed_entries) or 20]
     if (site_dir / "feed.xml").is_file() and feed_entries != newest[:20]:
         problems.append(f"feed.xml: lists {feed_entries[:5]}..., not the newest published stories")

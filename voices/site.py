@@ -40,6 +40,7 @@ from voices.permalinks import (
     write_registry,
 )
 from voices.problems import Problem
+from voices.removal import BackgroundRemoval
 from voices.schema import area_schema, known_values, story_schema
 from voices.search import (
     IndexedPages,
@@ -71,6 +72,7 @@ class SiteBuild:
     _dates: dict | None = None
     _index: RunningIndex | None = None  # Pagefind while it runs
     _indexed: IndexedPages | None = None  # what Pagefind reads of each page, kept as it converts
+    _removals: list[BackgroundRemoval] = field(default_factory=list)  # folders being removed
 
     @classmethod
     def load(cls, root: Path, preview: bool = False, takedown: bool = False,
@@ -274,10 +276,20 @@ class SiteBuild:
             report = running.wait()
         finally:
             if self._indexed is not None:
-                shutil.rmtree(self._indexed.folder, ignore_errors=True)
+                self.remove_in_background(self._indexed.folder)
                 self._indexed = None
         self.timings["search index"] = report.seconds
         self.index_report = report
+
+    def remove_in_background(self, folder: Path, recreate: bool = False) -> None:
+        """Remove ``folder`` while the build goes on (``recreate``: empty at once); see
+        ``wait_for_removals``."""
+        self._removals.append(BackgroundRemoval(folder, recreate))
+
+    def wait_for_removals(self) -> None:
+        """Wait for every removal started by ``remove_in_background``: call it last."""
+        while self._removals:
+            self._removals.pop().wait()
 
     def edit_url(self, path: str | None) -> str | None:
         """The repository's edit page for a source file (staff use it to suggest corrections)."""
