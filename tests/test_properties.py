@@ -90,3 +90,19 @@ def test_spelling_variants_are_those_of_every_word_with_an_apostrophe(text):
             expected[re.sub("['’‘ʼ]", "'", word)] = None
     assert spelling_variants(text) == list(expected)
     assert "Matthews" in spelling_variants("St Matthew’s orchard") and "Matthew's" in spelling_variants("St Matthew’s")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["stories", "areas", "a", "b", "index.md", "x.md", ".", ""]), max_size=4),
+       st.lists(st.sampled_from(["stories", "areas", "a", "b", "index.md", "x.md", ".", ""]), min_size=1, max_size=4))
+def test_links_between_generated_pages_are_the_relative_paths(source, target):
+    """Every link in the browse and story pages is a relative path; the quick way of computing
+    it must give what the standard library gives, or readers follow links to nowhere."""
+    import posixpath
+
+    from voices.pages import link
+
+    from_src, to_src = "/".join(source + ["page.md"]), "/".join(target)
+    if not to_src.strip("/."):
+        return  # not a page
+    assert link(from_src, to_src) == posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
