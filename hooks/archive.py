@@ -19,7 +19,8 @@
 - on_post_build: write feeds and open data and audit the site for leaks and lost stories while
   Pagefind finishes, record the addresses published (not for an emergency, preview or offline
   build), print a summary.
-- on_build_error: stop Pagefind if it is running, so a failed build leaves no index behind.
+- on_build_error: stop Pagefind if it is running, so a failed build leaves no index behind, and
+  finish removing the old site.
 - The offline copy (mkdocs.offline.yml: no directory URLs) gets file-form redirects, a search
   page pointing to the browse lists, online canonical addresses and a check that every link
   leads to a file; it has no search index and leaves urls.txt alone (voices/offline.py).
@@ -145,7 +146,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     _state["nav_cache"] = NavCache(nav, config)
     if _state["command"] != "build":
-        return nav  # not under `serve`: its file watcher runs in threads, and forking beside threads is unsafe
+        return nav  # not under `serve`: its file watcher runs in threads; forking beside threads is unsafe
     site: SiteBuild = _state["site"]
     if _state["indexing"]:
         site.keep_search_parts()  # before the forks, so they all keep their pages' parts in one folder
@@ -209,7 +210,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     site: SiteBuild = _state["site"]
     site.timings["render"] = time.perf_counter() - _state["started"]
     if _state["command"] == "build":
-        try:  # Pagefind, started in on_env, runs on while the feeds are written and the site audited
+        try:  # Pagefind (started in on_nav or on_env) runs on while feeds are written and the site audited
             site.write_feeds_and_data(Path(config.site_dir))
             leaks = site.audit(Path(config.site_dir))
         finally:
