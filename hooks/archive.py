@@ -43,10 +43,10 @@ from nav_cache import NavCache
 from rendering import convert_ahead, render_page, settings_of
 
 from voices import offline
+from voices.forks import usable_cores
 from voices.preview import SiteUrlError, is_preview, noindex, site_url_override
 from voices.render_cache import RENDER_CACHE, RenderCache
-from voices.settings import fill_placeholders
-from voices.site import SiteBuild, set_html_lang
+from voices.site import BuildRefused, SiteBuild, set_html_lang
 from voices.urls import absolute_url
 
 if TYPE_CHECKING:
@@ -132,15 +132,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     page.edit_url = site.edit_url(f"docs/{src_uri}")
     page.meta["voices_lastmod"] = site.doc_lastmod(src_uri)
-    settings = site.archive.settings
-    values = {"name": settings.name, "contacts": settings.contacts,
-              "site_url": settings.site_url, "repository_url": settings.repository_url}
-    if src_uri == "search.md" and _state["offline"]:
-        return offline.search_page(settings)
-    markdown, unknown = fill_placeholders(markdown, values)
+    markdown, unknown = site.doc_markdown(src_uri, markdown, offline_copy=_state["offline"])
     for name in unknown:
         log.warning("%s: unknown placeholder {{ %s }} (names come from archive.yml)", src_uri, name)
-    return markdown + site.home_markdown() if src_uri == "index.md" else markdown
+    return markdown
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -154,8 +149,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     # the search index); MkDocs then takes them from the cache.
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
     ahead = convert_ahead(pages, config, files, _state["render_cache"], config.plugins.on_page_markdown,
-                          config.plugins.on_page_content,
-                          len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+                          config.plugins.on_page_content, usable_cores())
     indexed = [file.dest_uri for file in files.documentation_pages() if site.is_indexed(file.src_uri)]
     if ahead and _state["indexing"] and site.search_parts_kept(indexed):
         # Pagefind indexes while MkDocs goes through the pages and renders the theme around them.
@@ -209,31 +203,19 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 def on_post_build(config: MkDocsConfig) -> None:
     site: SiteBuild = _state["site"]
     site.timings["render"] = time.perf_counter() - _state["started"]
-    if _state["command"] == "build":
-        try:  # Pagefind (started in on_nav or on_env) runs on while feeds are written and the site audited
-            site.write_feeds_and_data(Path(config.site_dir))
-            leaks = site.audit(Path(config.site_dir))
-        finally:
-            site.finish_search_index()
-        if leaks:
-            raise PluginError(f"The built site fails its audit ({len(leaks)} finding(s)); nothing may be "
-                              "deployed:\n" + "\n".join(leaks))
-        broken = offline.broken_references(Path(config.site_dir)) if _state["offline"] else []
-        if broken:
-            raise PluginError(f"{len(broken)} link(s) in the offline copy lead to no file:\n" + "\n".join(broken))
-        # Only a normal build promises addresses for good: not an emergency, a preview or a copy.
-        recording = not (_state["takedown"] or _state["preview"] or _state["offline"])
-        if recording and site.record_addresses(_state["published"]):
-            log.info("New addresses recorded in urls.txt: commit it so they are kept for good.")
-        if not (_state["preview"] or _state["offline"]):
-            site.publish_registry(Path(config.site_dir))  # read back by the next deploy
-    log.info(site.summary(len(site.pages)))
-    cache: RenderCache = _state["render_cache"]
-    removed = cache.prune()
-    log.info("Render cache: %d page(s) reused, %d converted (%d not kept)%s.", cache.reused, cache.converted,
-             cache.not_kept, f", {removed} old entries removed" if removed else "")
-    site.wait_for_removals()  # the old site and the search index's page parts
-    report, within_budget = site.size_report(Path(config.site_dir))
-    if not within_budget:
-        raise PluginError(report + " Link large media with url: instead of keeping it in the repository.")
-    log.info(report)
+    site_dir = Path(config.site_dir)
+    try:
+        if _state["command"] == "build":  # Pagefind (started in on_nav or on_env) finishes meanwhile
+            # Only a normal build promises addresses for good: not an emergency, a preview or a copy.
+            recording = not (_state["takedown"] or _state["preview"] or _state["offline"])
+            for note in site.check_and_record(site_dir, _state["published"] if recording else None,
+                                              _state["offline"], not (_state["preview"] or _state["offline"])):
+                log.info(note)
+        log.info(site.summary(len(site.pages)))
+        cache: RenderCache = _state["render_cache"]
+        removed = cache.prune()
+        log.info("Render cache: %d page(s) reused, %d converted (%d not kept)%s.", cache.reused, cache.converted,
+                 cache.not_kept, f", {removed} old entries removed" if removed else "")
+        log.info(site.closing_report(site_dir))
+    except BuildRefused as refused:
+        raise PluginError(str(refused)) from None

@@ -9,13 +9,13 @@ every time. Each entry records every path the page's links looked up and the add
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.structure.toc import get_toc
 
-from voices.render_cache import Rendered, RenderCache
+from voices.forks import can_fork, in_forks
+from voices.render_cache import RenderCache, Rendered
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -121,31 +121,18 @@ def convert_ahead(pages: list[Page], config: MkDocsConfig, files: Files, cache: 
     or that failed, MkDocs converts again itself and reports as usual, so its messages appear
     once. Without ``os.fork`` (Windows) MkDocs simply converts every page itself.
     """
-    if workers < 2 or len(pages) < 2 * workers or not hasattr(os, "fork"):
+    if workers < 2 or len(pages) < 2 * workers or not can_fork():
         return False
-    children = []
-    for share in range(1, workers):
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # a fork: convert its share, say how it went, leave without exit handlers
-            try:
-                os.close(reader)
-                _convert_quietly(pages[share::workers], config, files, cache, on_page_markdown, on_page_content)
-                os.write(writer, f"{cache.reused} {cache.converted} {cache.not_kept}".encode())
-            finally:
-                os._exit(0)
-        os.close(writer)
-        children.append((pid, reader))
-    try:
-        _convert_quietly(pages[0::workers], config, files, cache, on_page_markdown, on_page_content)
-    finally:
-        for pid, reader in children:
-            with os.fdopen(reader, "rb") as pipe:
-                counts = pipe.read().split()
-            os.waitpid(pid, 0)
-            if len(counts) == 3:
-                cache.reused, cache.converted, cache.not_kept = (
-                    mine + int(theirs) for mine, theirs in zip((cache.reused, cache.converted, cache.not_kept), counts))
+
+    def convert(share: list[Page]) -> str:
+        _convert_quietly(share, config, files, cache, on_page_markdown, on_page_content)
+        return f"{cache.reused} {cache.converted} {cache.not_kept}"
+
+    for report in in_forks(pages, convert, workers):
+        counts = report.split()
+        if len(counts) == 3:
+            cache.reused, cache.converted, cache.not_kept = (
+                mine + int(theirs) for mine, theirs in zip((cache.reused, cache.converted, cache.not_kept), counts))
     # MkDocs now takes these pages from the cache: what this build reused or converted is counted.
     cache.counted_ahead = True
     return True

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import multiprocessing
-import os
 import re
 import shutil
 import time
@@ -17,10 +16,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from voices import offline
 from voices.archive import Archive, Area, Story, load_archive
 from voices.assemble import SitePlan, plan_site
 from voices.audit import audit_site
 from voices.exports import data_files, feeds
+from voices.forks import can_fork, usable_cores
 from voices.history import file_date, last_modified
 from voices.images import (
     DEFAULT_SETTINGS,
@@ -50,11 +51,16 @@ from voices.search import (
     story_fields,
     without_furniture,
 )
+from voices.settings import fill_placeholders
 from voices.urls import absolute_url, relative_url
 from voices.validate import MARKDOWN_IMAGE
 
 LANGUAGE = "en-GB"
 _BODY_FILE = re.compile(r"\]\(\s*<?([^)\s>#?:]+)")  # relative link or image targets in a body
+
+
+class BuildRefused(Exception):
+    """The built site must not be deployed; the message says why."""
 
 
 @dataclass
@@ -301,7 +307,51 @@ class SiteBuild:
     def home_markdown(self) -> str:
         return home_sections(self.archive, self.plan)
 
+    def doc_markdown(self, src_uri: str, markdown: str, offline_copy: bool = False) -> tuple[str, list[str]]:
+        """A hand-written page (``docs/``) as published: archive.yml's values filled in, the
+        home page's listings added; the offline copy's search page points to the browse lists.
+        Also the placeholders no value was found for."""
+        settings = self.archive.settings
+        if src_uri == "search.md" and offline_copy:
+            return offline.search_page(settings), []
+        values = {"name": settings.name, "contacts": settings.contacts,
+                  "site_url": settings.site_url, "repository_url": settings.repository_url}
+        markdown, unknown = fill_placeholders(markdown, values)
+        return (markdown + self.home_markdown() if src_uri == "index.md" else markdown), unknown
+
     # --- around the build --------------------------------------------------------------------
+
+    def check_and_record(self, site_dir: Path, published: set[str] | None, offline_copy: bool = False,
+                         publish_registry: bool = True) -> list[str]:
+        """Once every page is written: the feeds and open data, the audit (while the search
+        index finishes), the offline copy's links, and the addresses published (recorded when
+        ``published`` is given). What to tell; raises BuildRefused if nothing may be deployed."""
+        try:
+            self.write_feeds_and_data(site_dir)
+            leaks = self.audit(site_dir)
+        finally:
+            self.finish_search_index()
+        if leaks:
+            raise BuildRefused(f"The built site fails its audit ({len(leaks)} finding(s)); nothing may be "
+                               "deployed:\n" + "\n".join(leaks))
+        broken = offline.broken_references(site_dir) if offline_copy else []
+        if broken:
+            raise BuildRefused(f"{len(broken)} link(s) in the offline copy lead to no file:\n" + "\n".join(broken))
+        notes = []
+        if published is not None and self.record_addresses(published):
+            notes.append("New addresses recorded in urls.txt: commit it so they are kept for good.")
+        if publish_registry:
+            self.publish_registry(site_dir)  # read back by the next deploy
+        return notes
+
+    def closing_report(self, site_dir: Path) -> str:
+        """The site's size, once the folders being removed are gone; raises BuildRefused past
+        the budget."""
+        self.wait_for_removals()
+        report, within_budget = self.size_report(site_dir)
+        if not within_budget:
+            raise BuildRefused(report + " Link large media with url: instead of keeping it in the repository.")
+        return report
 
     def published_paths(self, page_files: list[str]) -> set[str]:
         """Every address this build serves: pages (``about/index.html``, generated or written)
@@ -394,8 +444,8 @@ def process_images(root: Path, stories: list[Story],
 def _copies_of(work: list[tuple[Path, Path, Path]]) -> list[tuple[list, int, tuple[str, str] | None]]:
     """Each image's copies (``process_image``), encoded on every core when there are many:
     a cold build of 10,000 stories encodes about 500 photos, one core at a time otherwise."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if cores < 2 or len(work) < 8 or "fork" not in multiprocessing.get_all_start_methods():
+    cores = usable_cores()
+    if cores < 2 or len(work) < 8 or not can_fork():
         return [_copies(*item) for item in work]
     with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(_copies, *zip(*work), chunksize=4))
