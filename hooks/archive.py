@@ -44,7 +44,7 @@ from rendering import convert_ahead, render_page, settings_of
 
 from voices import offline
 from voices.forks import usable_cores
-from voices.preview import SiteUrlError, is_preview, noindex, site_url_override
+from voices.preview import BuildMode, SiteUrlError, noindex
 from voices.render_cache import RENDER_CACHE, RenderCache
 from voices.site import BuildRefused, SiteBuild, set_html_lang
 from voices.urls import absolute_url
@@ -66,29 +66,25 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
-    takedown = os.environ.get("VOICES_TAKEDOWN") == "1"  # the emergency path: docs/guide/takedown.md
-    preview = _state["command"] == "serve" or is_preview(os.environ)  # drafts shown: voices/preview.py
     try:
-        site_url = site_url_override(os.environ)
+        mode = BuildMode.of(_state["command"], os.environ, offline=not config.use_directory_urls)
     except SiteUrlError as error:
         raise PluginError(str(error)) from None
-    site, problems = SiteBuild.load(root, preview=preview, takedown=takedown, site_url=site_url)
+    site, problems = SiteBuild.load(root, preview=mode.preview, takedown=mode.takedown, site_url=mode.site_url)
     if site is None:
         listed = "\n".join(str(problem) for problem in problems)
         raise PluginError(f"The archive's content has {len(problems)} problem(s); nothing was built:\n{listed}")
     for problem in site.set_aside:
         log.info("Left out by the emergency takedown build (fix it next): %s", problem)
-    _state.update(site=site, started=time.perf_counter(), takedown=takedown, preview=preview,
-                  offline=not config.use_directory_urls,
-                  indexing=_state["command"] == "build" and config.use_directory_urls,  # no index offline
+    _state.update(site=site, mode=mode, started=time.perf_counter(),
                   render_cache=RenderCache.for_settings(root / RENDER_CACHE, settings_of(config)))
-    config.site_url = site_url or config.site_url or site.archive.settings.site_url
+    config.site_url = mode.site_url or config.site_url or site.archive.settings.site_url
     config.extra["archive"] = {"name": site.archive.settings.name}
     return config
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    if _state["command"] == "build" and not _state.get("dirty"):
+    if _state["mode"].checks and not _state.get("dirty"):
         # MkDocs empties the site folder next, file by file; move it aside and remove it meanwhile.
         _state["site"].remove_in_background(Path(config.site_dir), recreate=True)
 
@@ -99,15 +95,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     for src_uri, source in site.story_files().items():
         files.append(File.generated(config, src_uri, abs_src_path=str(source)))
-    redirects = (offline.redirect_files(site.plan, set(site.pages), site.archive.settings) if _state["offline"]
+    redirects = (offline.redirect_files(site.plan, set(site.pages), site.archive.settings) if _state["mode"].offline
                  else site.redirect_files())
     for src_uri, content in redirects.items():
         files.append(File.generated(config, src_uri, content=content))
-    if _state["offline"]:
+    if _state["mode"].offline:
         return files  # the offline copy's addresses are files, not the site's: urls.txt is not its business
     published = site.published_paths([file.dest_uri for file in files.documentation_pages()])
     problems = site.address_problems(published)
-    if problems and _state["takedown"]:
+    if problems and _state["mode"].takedown:
         for problem in problems:
             log.info("Not blocking during the emergency takedown build: %s", problem)
     elif problems:
@@ -132,7 +128,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         return markdown
     page.edit_url = site.edit_url(f"docs/{src_uri}")
     page.meta["voices_lastmod"] = site.doc_lastmod(src_uri)
-    markdown, unknown = site.doc_markdown(src_uri, markdown, offline_copy=_state["offline"])
+    markdown, unknown = site.doc_markdown(src_uri, markdown, offline_copy=_state["mode"].offline)
     for name in unknown:
         log.warning("%s: unknown placeholder {{ %s }} (names come from archive.yml)", src_uri, name)
     return markdown
@@ -140,10 +136,10 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     _state["nav_cache"] = NavCache(nav, config)
-    if _state["command"] != "build":
+    if not _state["mode"].checks:
         return nav  # not under `serve`: its file watcher runs in threads; forking beside threads is unsafe
     site: SiteBuild = _state["site"]
-    if _state["indexing"]:
+    if _state["mode"].indexing:
         site.keep_search_parts()  # before the forks, so they all keep their pages' parts in one folder
     # Convert every page's Markdown on all cores first (on_page_content keeps each page's part for
     # the search index); MkDocs then takes them from the cache.
@@ -151,7 +147,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     ahead = convert_ahead(pages, config, files, _state["render_cache"], config.plugins.on_page_markdown,
                           config.plugins.on_page_content, usable_cores())
     indexed = [file.dest_uri for file in files.documentation_pages() if site.is_indexed(file.src_uri)]
-    if ahead and _state["indexing"] and site.search_parts_kept(indexed):
+    if ahead and _state["mode"].indexing and site.search_parts_kept(indexed):
         # Pagefind indexes while MkDocs goes through the pages and renders the theme around them.
         site.start_search_index(Path(config.site_dir))
     return nav
@@ -159,11 +155,11 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 def on_env(env, config: MkDocsConfig, files: Files):
     env.globals["voices_nav"] = _state["nav_cache"]  # used by docs/overrides/main.html
-    if _state["indexing"]:
+    if _state["mode"].indexing:
         # If not started in on_nav: every page is converted now (on_page_content kept what
         # Pagefind reads), and MkDocs only wraps them in the theme. Pagefind indexes meanwhile.
         _state["site"].start_search_index(Path(config.site_dir))
-    if _state["offline"]:  # pages of the offline copy name their online address as canonical
+    if _state["mode"].offline:  # pages of the offline copy name their online address as canonical
         site_url = _state["site"].archive.settings.site_url
         for file in files.documentation_pages():
             if file.page is not None:
@@ -178,7 +174,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if page.meta.get("voices_kind") in ("story", "draft", "area"):
         html = sanitize(html)
     # A build that indexes keeps what Pagefind reads of each page, so it need not parse the theme.
-    return site.for_search(page.file.src_uri, html, page.file.dest_uri if _state["indexing"] else None)
+    return site.for_search(page.file.src_uri, html, page.file.dest_uri if _state["mode"].indexing else None)
 
 
 def on_build_error(error: Exception) -> None:
@@ -190,14 +186,14 @@ def on_build_error(error: Exception) -> None:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     output = set_html_lang(output)
-    return noindex(output) if _state.get("preview") else output  # previews stay out of search engines
+    return noindex(output) if _state["mode"].preview else output  # previews stay out of search engines
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     if not template_name.endswith(".html"):
         return output_content
     output_content = set_html_lang(output_content)  # the 404 page
-    return noindex(output_content) if _state.get("preview") else output_content
+    return noindex(output_content) if _state["mode"].preview else output_content
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -205,11 +201,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     site.timings["render"] = time.perf_counter() - _state["started"]
     site_dir = Path(config.site_dir)
     try:
-        if _state["command"] == "build":  # Pagefind (started in on_nav or on_env) finishes meanwhile
-            # Only a normal build promises addresses for good: not an emergency, a preview or a copy.
-            recording = not (_state["takedown"] or _state["preview"] or _state["offline"])
-            for note in site.check_and_record(site_dir, _state["published"] if recording else None,
-                                              _state["offline"], not (_state["preview"] or _state["offline"])):
+        mode: BuildMode = _state["mode"]
+        if mode.checks:  # Pagefind (started in on_nav or on_env) finishes meanwhile
+            for note in site.check_and_record(site_dir, _state["published"] if mode.records_addresses else None,
+                                              mode.offline, mode.publishes_registry):
                 log.info(note)
         log.info(site.summary(len(site.pages)))
         cache: RenderCache = _state["render_cache"]

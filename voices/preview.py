@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 PREVIEW_ENV = "VOICES_PREVIEW"
 SITE_URL_ENV = "VOICES_SITE_URL"
+TAKEDOWN_ENV = "VOICES_TAKEDOWN"
 NOINDEX = '<meta name="robots" content="noindex">'
 _ROBOTS = re.compile(r"<meta\s+name=[\"']robots[\"']", re.IGNORECASE)
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
@@ -54,3 +56,40 @@ def noindex(page_html: str) -> str:
     if _ROBOTS.search(page_html):
         return page_html
     return _HEAD.sub(lambda head: f"{head.group(0)}\n{NOINDEX}", page_html, count=1)
+
+
+@dataclass(frozen=True)
+class BuildMode:
+    """What kind of build this is, and what follows from it for the hooks."""
+
+    command: str  # the generator's: "build" or "serve"
+    preview: bool  # drafts shown (serve, or a pull request's preview)
+    takedown: bool  # the emergency path: docs/guide/takedown.md
+    offline: bool  # the offline copy: file addresses (voices/offline.py)
+    site_url: str | None  # where a preview is served, when not at archive.yml's address
+
+    @classmethod
+    def of(cls, command: str, environ: Mapping[str, str], offline: bool) -> BuildMode:
+        """From the command and the environment; raises SiteUrlError for a bad ``VOICES_SITE_URL``."""
+        return cls(command, command == "serve" or is_preview(environ), environ.get(TAKEDOWN_ENV) == "1",
+                   offline, site_url_override(environ))
+
+    @property
+    def checks(self) -> bool:
+        """Audit, feeds and addresses: every build, not the live preview of ``serve``."""
+        return self.command == "build"
+
+    @property
+    def indexing(self) -> bool:
+        """Pagefind cannot run from file://: the offline copy has no search index."""
+        return self.checks and not self.offline
+
+    @property
+    def records_addresses(self) -> bool:
+        """Only a normal build promises addresses for good: not an emergency, a preview or a copy."""
+        return not (self.takedown or self.preview or self.offline)
+
+    @property
+    def publishes_registry(self) -> bool:
+        """The site serves urls.txt for the next deploy: not a preview's or the offline copy."""
+        return not (self.preview or self.offline)
