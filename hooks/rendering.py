@@ -15,15 +15,12 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.structure.toc import get_toc
 
 from voices.forks import can_fork, in_forks
-from voices.render_cache import RenderCache, Rendered
+from voices.render_cache import MessageCounter, RenderCache, Rendered
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
-
-SNIPPET_MARK = "--8<--"  # pymdownx.snippets: the page's HTML depends on another file
-
 
 class _LookupRecorder:
     """Stands in for MkDocs' Files while a page converts: notes the address each path found."""
@@ -41,15 +38,6 @@ class _LookupRecorder:
         return getattr(self._files, name)
 
 
-class _LogCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
 def address_of_file(file: File | None) -> str | None:
     """A linked file's address, or None when it is missing or left out of the site."""
     return None if file is None or file.inclusion.is_excluded() else file.url
@@ -65,31 +53,19 @@ def render_page(page: Page, render: Callable[[MkDocsConfig, Files], None], cache
                 config: MkDocsConfig, files: Files) -> None:
     """Do what ``Page.render`` does, reusing a kept result when its inputs are unchanged.
     ``render`` is MkDocs' own ``Page.render`` bound to ``page``."""
-    markdown = page.markdown or ""
-    key = cache.key(page.file.src_uri, page.file.url, markdown)
-    entry = None if SNIPPET_MARK in markdown else cache.get(
-        key, lambda path: address_of_file(files.get_file_from_path(path)))
-    if entry is None:
-        recorder, counter = _LookupRecorder(files), _LogCounter()
-        loggers = [logging.getLogger("mkdocs"), logging.getLogger()]  # MkDocs' logger does not propagate
-        for logger in loggers:
-            logger.addHandler(counter)
-        try:
+    def convert() -> tuple[Rendered, int]:
+        recorder = _LookupRecorder(files)
+        with MessageCounter("mkdocs", "") as messages:  # MkDocs' logger does not propagate
             render(config, recorder)  # type: ignore[arg-type]  # MkDocs only calls get_file_from_path
-        finally:
-            for logger in loggers:
-                logger.removeHandler(counter)
-        if not cache.counted_ahead:
-            cache.converted += 1
-        if counter.count or SNIPPET_MARK in markdown or None in recorder.lookups.values():
-            if not cache.counted_ahead:
-                cache.not_kept += 1
-            return
-        cache.put(key, Rendered(
+        return Rendered(
             content=page.content or "", toc_tokens=_toc_tokens(page), title=page._title_from_render,
             anchor_ids=sorted(page.present_anchor_ids or ()),
             links_to_anchors={file.src_uri: dict(links) for file, links in (page.links_to_anchors or {}).items()},
-            lookups={path: address for path, address in recorder.lookups.items() if address is not None}))
+            lookups=recorder.lookups), messages.count
+
+    entry = cache.reuse_or_convert(page.file.src_uri, page.file.url, page.markdown or "",
+                                   lambda path: address_of_file(files.get_file_from_path(path)), convert)
+    if entry is None:
         return
     page.content = entry.content
     page.toc = get_toc(entry.toc_tokens)

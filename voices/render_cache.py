@@ -11,14 +11,15 @@ conversion logged anything (a broken link, say) or that include another file (``
 snippets) are never kept: their warnings, and a strict build's failure, come back every time.
 
 The cache folder is disposable: deleting it only makes the next build slower. This module
-only stores entries; converting a page through it is the generator adapter's job
-(hooks/rendering.py for MkDocs).
+decides what is reused and what is kept; converting a page, and reading and writing the
+generator's page objects, is the generator adapter's job (hooks/rendering.py for MkDocs).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import time
@@ -32,6 +33,31 @@ RENDER_CACHE = Path(".cache") / "rendered"  # beside the image cache; kept by CI
 FORMAT = 1  # raise when an entry's shape changes, so old entries are ignored
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions")  # what turns Markdown into HTML
 KEEP_UNUSED_DAYS = 30  # entries no build has used for this long are removed
+
+
+SNIPPET_MARK = "--8<--"  # pymdownx.snippets: the page's HTML depends on another file
+
+
+class MessageCounter(logging.Handler):
+    """Counts what is logged, from INFO up, on the loggers named (the root logger for ""),
+    while in a ``with`` block."""
+
+    def __init__(self, *names: str) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+        self._loggers = [logging.getLogger(name or None) for name in names]
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+    def __enter__(self) -> MessageCounter:
+        for logger in self._loggers:
+            logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for logger in self._loggers:
+            logger.removeHandler(self)
 
 
 @dataclass
@@ -88,6 +114,27 @@ class RenderCache:
         if not self.counted_ahead:
             self.reused += 1
         return entry
+
+    def reuse_or_convert(self, src_uri: str, url: str, markdown: str, address_of: Callable[[str], str | None],
+                         convert: Callable[[], tuple[Rendered, int]]) -> Rendered | None:
+        """The kept conversion of a page whose inputs are unchanged; otherwise None, once
+        ``convert`` has converted the page (the generator's page then holds the result).
+        ``convert`` returns what it produced, with every path its links looked up (None where
+        nothing was found), and how many messages it logged. Kept only when nothing was
+        logged, every link was found and the page includes no other file."""
+        key = self.key(src_uri, url, markdown)
+        entry = None if SNIPPET_MARK in markdown else self.get(key, address_of)
+        if entry is not None:
+            return entry
+        converted, messages = convert()
+        if not self.counted_ahead:
+            self.converted += 1
+        if messages or SNIPPET_MARK in markdown or None in converted.lookups.values():
+            if not self.counted_ahead:
+                self.not_kept += 1
+            return None
+        self.put(key, converted)
+        return None
 
     def put(self, key: str, entry: Rendered) -> None:
         path = self._path(key)
