@@ -95,21 +95,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     for src_uri, source in site.story_files().items():
         files.append(File.generated(config, src_uri, abs_src_path=str(source)))
-    redirects = (offline.redirect_files(site.plan, set(site.pages), site.archive.settings) if _state["mode"].offline
-                 else site.redirect_files())
-    for src_uri, content in redirects.items():
+    for src_uri, content in site.redirect_files(offline_copy=_state["mode"].offline).items():
         files.append(File.generated(config, src_uri, content=content))
     if _state["mode"].offline:
         return files  # the offline copy's addresses are files, not the site's: urls.txt is not its business
-    published = site.published_paths([file.dest_uri for file in files.documentation_pages()])
-    problems = site.address_problems(published)
-    if problems and _state["mode"].takedown:
-        for problem in problems:
-            log.info("Not blocking during the emergency takedown build: %s", problem)
-    elif problems:
-        listed = "\n".join(str(problem) for problem in problems)
-        raise PluginError(f"{len(problems)} published address(es) would disappear:\n{listed}")
-    _state["published"] = published
+    try:
+        _state["published"], notes = site.check_addresses([file.dest_uri for file in files.documentation_pages()],
+                                                          takedown=_state["mode"].takedown)
+    except BuildRefused as refused:
+        raise PluginError(str(refused)) from None
+    for note in notes:
+        log.info(note)
     return files
 
 
@@ -168,13 +164,8 @@ def on_env(env, config: MkDocsConfig, files: Files):
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    from voices.safe_html import sanitize
-
-    site: SiteBuild = _state["site"]
-    if page.meta.get("voices_kind") in ("story", "draft", "area"):
-        html = sanitize(html)
     # A build that indexes keeps what Pagefind reads of each page, so it need not parse the theme.
-    return site.for_search(page.file.src_uri, html, page.file.dest_uri if _state["mode"].indexing else None)
+    return _state["site"].page_html(page.file.src_uri, html, page.file.dest_uri if _state["mode"].indexing else None)
 
 
 def on_build_error(error: Exception) -> None:

@@ -42,6 +42,7 @@ from voices.permalinks import (
 )
 from voices.problems import Problem
 from voices.removal import BackgroundRemoval
+from voices.safe_html import sanitize
 from voices.schema import area_schema, known_values, story_schema
 from voices.search import (
     IndexedPages,
@@ -141,8 +142,11 @@ class SiteBuild:
                     files[story_file(story, name)] = source
         return files
 
-    def redirect_files(self) -> dict[str, str]:
-        """A static page at each old address that sends readers on to the story's page."""
+    def redirect_files(self, offline_copy: bool = False) -> dict[str, str]:
+        """A static page at each old address that sends readers on to the story's page (as
+        files that open from disk in the offline copy)."""
+        if offline_copy:
+            return offline.redirect_files(self.plan, set(self.pages), self.archive.settings)
         files = {}
         for alias, target in self.plan.redirects.items():
             path = alias if alias.endswith(".html") else alias.rstrip("/") + "/index.html"
@@ -183,6 +187,14 @@ class SiteBuild:
             self._dates = last_modified(self.root)
         date = file_date(self.root, f"docs/{src_uri}", self._dates)
         return date.isoformat() if date else ""
+
+    def page_html(self, src_uri: str, content_html: str, dest_uri: str | None = None) -> str:
+        """A page's converted HTML as published: story and area HTML sanitized (a second line of
+        defence behind the checks on raw HTML), then marked for search (``for_search``)."""
+        page = self.pages.get(src_uri)
+        if page is not None and page.kind in ("story", "draft", "area"):
+            content_html = sanitize(content_html)
+        return self.for_search(src_uri, content_html, dest_uri)
 
     def for_search(self, src_uri: str, content_html: str, dest_uri: str | None = None) -> str:
         """A story's or area's rendered content, marked up for the search index. With
@@ -360,6 +372,16 @@ class SiteBuild:
 
     def address_problems(self, published: set[str]) -> list[Problem]:
         return registry_problems(read_registry(self.root), published)
+
+    def check_addresses(self, page_files: list[str], takedown: bool = False) -> tuple[set[str], list[str]]:
+        """Every address this build serves, and what to tell. An address published before that
+        would disappear stops the build (BuildRefused), but not an emergency takedown's."""
+        published = self.published_paths(page_files)
+        problems = self.address_problems(published)
+        if problems and not takedown:
+            listed = "\n".join(str(problem) for problem in problems)
+            raise BuildRefused(f"{len(problems)} published address(es) would disappear:\n{listed}")
+        return published, [f"Not blocking during the emergency takedown build: {problem}" for problem in problems]
 
     def record_addresses(self, published: set[str]) -> bool:
         return write_registry(self.root, published)
