@@ -280,8 +280,11 @@ class SiteBuild:
         if self._index is not None:
             running, self._index = self._index, None
             running.stop()
+        self._drop_search_parts()
+
+    def _drop_search_parts(self) -> None:
         if self._indexed is not None:
-            shutil.rmtree(self._indexed.folder, ignore_errors=True)
+            self.remove_in_background(self._indexed.folder)
             self._indexed = None
 
     def finish_search_index(self) -> None:
@@ -293,9 +296,7 @@ class SiteBuild:
         try:
             report = running.wait()
         finally:
-            if self._indexed is not None:
-                self.remove_in_background(self._indexed.folder)
-                self._indexed = None
+            self._drop_search_parts()
         self.timings["search index"] = report.seconds
         self.index_report = report
 
