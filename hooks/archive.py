@@ -40,7 +40,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 # Siblings of this file: MkDocs puts its folder on sys.path while loading it.
 from nav_cache import NavCache
-from rendering import convert_ahead, render_page, settings_of
+from rendering import convert_ahead, file_reading_extensions, render_page, settings_of
 
 from voices import offline
 from voices.forks import usable_cores
@@ -66,6 +66,12 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
+    unsafe = file_reading_extensions(config)
+    if unsafe:
+        raise PluginError(f"{Path(config.config_file_path).name}: markdown_extensions: {', '.join(unsafe)} is not "
+                          "on the list of extensions that read only the page (hooks/rendering.py, SAFE_EXTENSIONS); "
+                          "an extension that includes files would let a story publish any file of the repository. "
+                          "Remove it, or add it there once you have checked it cannot read files.")
     try:
         mode = BuildMode.of(_state["command"], os.environ, offline=not config.use_directory_urls)
     except SiteUrlError as error:
@@ -126,7 +132,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     page.meta["voices_lastmod"] = site.doc_lastmod(src_uri)
     markdown, unknown = site.doc_markdown(src_uri, markdown, offline_copy=_state["mode"].offline)
     for name in unknown:
-        log.warning("%s: unknown placeholder {{ %s }} (names come from archive.yml)", src_uri, name)
+        log.warning("%s: unknown placeholder {{ %s }} (names come from archive.yml; story_template is "
+                    "the text of stories/_template.md)", src_uri, name)
     return markdown
 
 

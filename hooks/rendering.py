@@ -1,17 +1,22 @@
 """MkDocs' side of the render cache (voices/render_cache.py): convert a page through it, and
 convert every page ahead of MkDocs on all cores.
 
-Pages whose conversion logged anything (a broken link, say) or that include another file
-(``--8<--`` snippets) are never kept: their warnings, and a strict build's failure, come back
-every time. Each entry records every path the page's links looked up and the address found.
+Pages whose conversion logged anything (a broken link, say) are never kept: their warnings, and
+a strict build's failure, come back every time. Each entry records every path the page's links
+looked up and the address found.
+
+No page may include another file: ``file_reading_extensions`` names any Markdown extension in
+the settings not known to read only the page, and the build refuses to start with one.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.toc import get_toc
 
 from voices.forks import can_fork, in_forks
@@ -43,6 +48,24 @@ def address_of_file(file: File | None) -> str | None:
     return None if file is None or file.inclusion.is_excluded() else file.url
 
 
+# Markdown extensions that read nothing but the page they convert. One that reads files
+# (pymdownx.snippets' "--8<--", markdown-include's "{!...!}") would let any story publish any
+# file of the repository, the deploy's credentials included. Add a name here only after
+# checking that it cannot read a file.
+SAFE_EXTENSIONS = frozenset({
+    "toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html", "def_list", "footnotes",
+    "abbr", "sane_lists", "smarty", "pymdownx.details", "pymdownx.superfences", "pymdownx.tilde",
+    "pymdownx.caret", "pymdownx.mark", "pymdownx.betterem", "pymdownx.tasklist",
+})
+
+
+def file_reading_extensions(config: MkDocsConfig) -> list[str]:
+    """The Markdown extensions in the settings not known to be safe (see SAFE_EXTENSIONS)."""
+    names = [str(name).removeprefix("markdown.extensions.").split(":")[0]
+             for name in config["markdown_extensions"]]
+    return [name for name in names if name not in SAFE_EXTENSIONS]
+
+
 def settings_of(config: MkDocsConfig) -> dict[str, Any]:
     """The MkDocs settings a page's conversion depends on."""
     return {"markdown_extensions": [str(name) for name in config["markdown_extensions"]],
@@ -56,10 +79,16 @@ def render_page(page: Page, render: Callable[[MkDocsConfig, Files], None], cache
     def convert() -> tuple[Rendered, int]:
         recorder = _LookupRecorder(files)
         with MessageCounter("mkdocs", "") as messages:  # MkDocs' logger does not propagate
-            render(config, recorder)  # type: ignore[arg-type]  # MkDocs only calls get_file_from_path
+            try:
+                render(config, recorder)  # type: ignore[arg-type]  # MkDocs only calls get_file_from_path
+            except Exception as error:  # noqa: BLE001 - a Markdown extension failing on odd text
+                # The checks should have said what is wrong; if not, name the file, not a traceback.
+                raise PluginError(f"{source_path(page, config)}: could not be turned into a web page "
+                                  f"({type(error).__name__}: {error}). Look for unusual {{: ... }} "
+                                  "attribute lists or HTML tags in it.") from None
         return Rendered(
             content=page.content or "", toc_tokens=_toc_tokens(page), title=page._title_from_render,
-            anchor_ids=sorted(page.present_anchor_ids or ()),
+            anchor_ids=anchor_ids(page.present_anchor_ids),
             links_to_anchors={file.src_uri: dict(links) for file, links in (page.links_to_anchors or {}).items()},
             lookups=recorder.lookups), messages.count
 
@@ -75,6 +104,24 @@ def render_page(page: Page, render: Callable[[MkDocsConfig, Files], None], cache
     if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
         page.links_to_anchors = {files.get_file_from_path(src_uri): dict(links)
                                  for src_uri, links in entry.links_to_anchors.items()}
+
+
+def source_path(page: Page, config: MkDocsConfig) -> str:
+    """Where a page comes from, as staff know it: ``docs/about.md`` for a hand-written page,
+    ``stories/x.md`` (the story's own path) for a generated one."""
+    if page.file.generated_by is None and page.file.abs_src_path:
+        root = Path(config.config_file_path).parent
+        source = Path(page.file.abs_src_path)
+        if source.is_relative_to(root):
+            return source.relative_to(root).as_posix()
+    return page.file.src_uri
+
+
+def anchor_ids(found: set[str] | None) -> list[str]:
+    """The anchors a page has, as kept. MkDocs reads them from anything in the Markdown that
+    looks like a tag, code included, and an ``id`` written without a value (`` `<x id>` ``)
+    gives None: no anchor anyone can link to, so it is left out."""
+    return sorted(anchor for anchor in found or () if isinstance(anchor, str) and anchor)
 
 
 def _toc_tokens(page: Page) -> list[dict[str, Any]]:

@@ -92,7 +92,7 @@ def tiny(tmp_path: Path) -> TinyArchive:
 
 
 def mkdocs_build(config: Path, site: Path, *extra: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """A strict build; ``cwd`` is where snippets are found (``base_path: "."``)."""
+    """A strict build, run in ``cwd``."""
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config),
                            "-d", str(site), *extra], capture_output=True, text=True, env=ENV, check=False, cwd=cwd)
 

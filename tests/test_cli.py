@@ -75,9 +75,3 @@ def test_check_reports_body_problems_too(tiny, capsys):
     out = capsys.readouterr().out
     assert "stories/links.md:9: body: links to story:nowhere, which does not exist" in out
     assert "stories/links.md:11: body:" in out and "iframe" in out
-
-
-def test_snippet_includes_are_refused_in_stories(tiny, capsys):
-    tiny.story("snip", GOOD_STORY.replace("The story's text.", 'Intro.\n\n--8<-- "archive.yml"'))
-    assert main(["--root", str(tiny.root), "check"]) == 1
-    assert "stories/snip.md:11: body: a “--8<--” line would pull another file" in capsys.readouterr().out

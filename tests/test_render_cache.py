@@ -123,14 +123,3 @@ def test_entries_unused_for_a_month_are_removed_and_used_ones_kept(tmp_path):
     assert later.prune() == 1
     assert later.get(old, lambda path: None) is None
     assert later.get(used, lambda path: None) is not None
-
-
-def test_a_page_including_another_file_shows_that_file_as_it_is_now(tiny):
-    root = make_site(tiny)
-    (root / "docs" / "how.md").write_text('# How\n\n--8<-- "steps.md"\n', encoding="utf-8")
-    (root / "steps.md").write_text("Copy the template.\n", encoding="utf-8")
-    assert build(root, "site").returncode == 0
-
-    (root / "steps.md").write_text("Run voices new.\n", encoding="utf-8")  # how.md itself is unchanged
-    assert build(root, "site").returncode == 0
-    assert "Run voices new." in (root / "site" / "how" / "index.html").read_text(encoding="utf-8")

@@ -14,10 +14,10 @@ from voices.links import link_problems
 from voices.paths import AREAS_DIR, DOCS_DIR, SETTINGS_FILE, STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
 from voices.reading import FieldPath, parse_front_matter_file
-from voices.safe_html import body_problems, mask_code
+from voices.safe_html import body_problems, mask_code, url_scheme
 from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
-from voices.validate import body_image_problems, check_area, check_story
+from voices.validate import TRANSCRIPT_SUFFIXES, body_image_problems, check_area, check_story
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -59,6 +59,15 @@ class Story:
         if self.folder is not None and self.meta.status != "withdrawn":
             return f"stories/{self.slug}/index.md"
         return f"stories/{self.slug}.md"
+
+    def transcript_files(self) -> list[tuple[str, Path]]:
+        """(name, file) of each transcript kept as a file in the story's folder, rather than
+        written in the front matter: a one-line value ending in .md or .txt."""
+        if self.folder is None:
+            return []
+        names = [item.transcript.strip() for item in self.meta.media]
+        return [(name, self.folder / name) for name in names
+                if "\n" not in name and name.lower().endswith(TRANSCRIPT_SUFFIXES)]
 
 
 @dataclass
@@ -192,25 +201,67 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
 
 
 def check_bodies(archive: Archive) -> list[Problem]:
-    """Story and area bodies: links to pages that do not exist, and unsafe HTML."""
+    """Story and area bodies, and Markdown transcripts (they are part of the story's page):
+    links to pages that do not exist, and unsafe HTML."""
     stories, areas = set(archive.stories), set(archive.areas)
     aliases = {alias.strip("/").removeprefix("stories/"): story.slug for story in archive.stories.values()
                for alias in story.meta.aliases if alias.strip("/").startswith("stories/")}
     problems: list[Problem] = []
+
+    def check(text: str, path: str, first_line: int, folder: Path | None) -> str:
+        masked = mask_code(text)  # examples inside code are not checked
+        problems.extend(link_problems(text, path, first_line, stories, areas, aliases, masked))
+        problems.extend(body_problems(text, path, first_line, masked))
+        problems.extend(body_image_problems(text, masked, path, first_line, folder))
+        return masked
+
     for entry in [*archive.stories.values(), *archive.areas.values()]:
-        masked = mask_code(entry.body)  # examples inside code are not checked
-        problems += link_problems(entry.body, entry.path, entry.body_line, stories, areas, aliases, masked)
-        problems += body_problems(entry.body, entry.path, entry.body_line, masked)
-        problems += body_image_problems(entry.body, masked, entry.path, entry.body_line, entry.folder)
-        for match in _SNIPPET.finditer(masked):
-            problems.append(Problem(entry.path, entry.body_line + masked.count("\n", 0, match.start()), "body",
-                                    "a “--8<--” line would pull another file of the repository into the page",
-                                    "copy the text you need into the story instead"))
+        check(entry.body, entry.path, entry.body_line, entry.folder)
+    for story in archive.stories.values():
+        for name, file in story.transcript_files():
+            path = f"{story.path.rsplit('/', 1)[0]}/{name}"  # beside the story's index.md
+            text, found = _read_transcript(story, file, path)
+            problems.extend(found)
+            if text is not None and name.lower().endswith(".md"):
+                masked = check(text, path, 1, story.folder)
+                problems.extend(_transcript_file_problems(masked, path))
     return problems
 
 
-# pymdownx.snippets is for the hand-written guide only; in a story it could publish any file.
-_SNIPPET = re.compile(r"^[ \t]*;?-{1,}8<-{1,}", re.MULTILINE)
+def _read_transcript(story: Story, file: Path, path: str) -> tuple[str | None, list[Problem]]:
+    """A transcript file's text, or None and what is wrong with it (a missing file, or one
+    outside the story's folder, is reported with the front matter)."""
+    try:
+        if story.folder is None or not file.resolve().is_relative_to(story.folder.resolve()) or not file.is_file():
+            return None, []
+        return file.read_bytes().decode("utf-8"), []
+    except UnicodeDecodeError:
+        return None, [Problem(path, 1, "transcript", "is not UTF-8 text",
+                              "open it in a text editor and save it as UTF-8 (Unicode) text")]
+    except OSError as error:
+        return None, [Problem(path, 1, "transcript", f"cannot be read ({error.strerror})", "upload the file again")]
+
+
+# In a transcript: [text](target) and [id]: target definitions, with the target.
+_TRANSCRIPT_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]*)", re.MULTILINE)
+
+
+def _transcript_file_problems(masked: str, path: str) -> list[Problem]:
+    """A transcript shows no pictures and links to no file: only the story's own text and
+    front matter decide which of its files are published."""
+    problems = []
+    for match in re.finditer(r"!\[", masked):
+        problems.append(Problem(path, 1 + masked.count("\n", 0, match.start()), "transcript",
+                                "a transcript cannot show a picture",
+                                "put the picture in the story's text (index.md) instead"))
+    for match in _TRANSCRIPT_LINK.finditer(masked):
+        target = match.group(1) if match.group(1) is not None else match.group(2)
+        if target and not target.startswith("#") and url_scheme(target) is None:
+            problems.append(Problem(path, 1 + masked.count("\n", 0, match.start()), "transcript",
+                                    f"links to the file {target}, but a transcript can link only to web pages, "
+                                    "stories and areas",
+                                    "link to the file from the story's text, or list it under attachments:"))
+    return problems
 
 
 def _context(settings: ArchiveSettings | None, taxonomy: Taxonomy | None,

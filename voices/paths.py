@@ -5,3 +5,4 @@ TAXONOMY_FILE = "taxonomy.yml"
 STORIES_DIR = "stories"
 AREAS_DIR = "areas"
 DOCS_DIR = "docs"
+TEMPLATE_FILE = f"{STORIES_DIR}/_template.md"  # the story template: `voices new` and the guide use it

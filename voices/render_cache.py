@@ -6,9 +6,10 @@ MkDocs has no incremental build, and converting Markdown is about a third of a b
 Markdown as the hooks left it, its source path and address, the Markdown settings and the
 versions of the libraries that convert. The one input from outside the page is the set of
 files its relative links point at, so each entry records every path the conversion looked up
-and the address it found, and is reused only if each lookup still finds the same. Pages whose
-conversion logged anything (a broken link, say) or that include another file (``--8<--``
-snippets) are never kept: their warnings, and a strict build's failure, come back every time.
+and the address it found, and is reused only if each lookup still finds the same. (No page
+includes another file: the adapter refuses Markdown extensions that read files.) Pages whose
+conversion logged anything (a broken link, say) are never kept: their warnings, and a strict
+build's failure, come back every time.
 
 The cache folder is disposable: deleting it only makes the next build slower. This module
 decides what is reused and what is kept; converting a page, and reading and writing the
@@ -34,8 +35,6 @@ FORMAT = 1  # raise when an entry's shape changes, so old entries are ignored
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions")  # what turns Markdown into HTML
 KEEP_UNUSED_DAYS = 30  # entries no build has used for this long are removed
 
-
-SNIPPET_MARK = "--8<--"  # pymdownx.snippets: the page's HTML depends on another file
 
 
 class MessageCounter(logging.Handler):
@@ -80,7 +79,7 @@ class RenderCache:
     settings: str  # fingerprint of the settings and library versions: part of every key
     reused: int = 0
     converted: int = 0
-    not_kept: int = 0  # converted but not cacheable (logged something, or includes a file)
+    not_kept: int = 0  # converted but not cacheable (logged something, or a link found nothing)
     counted_ahead: bool = False  # convert_ahead counted every page: MkDocs' own pass is not counted
     _used: set[str] = field(default_factory=set)
 
@@ -121,15 +120,15 @@ class RenderCache:
         ``convert`` has converted the page (the generator's page then holds the result).
         ``convert`` returns what it produced, with every path its links looked up (None where
         nothing was found), and how many messages it logged. Kept only when nothing was
-        logged, every link was found and the page includes no other file."""
+        logged and every link was found."""
         key = self.key(src_uri, url, markdown)
-        entry = None if SNIPPET_MARK in markdown else self.get(key, address_of)
+        entry = self.get(key, address_of)
         if entry is not None:
             return entry
         converted, messages = convert()
         if not self.counted_ahead:
             self.converted += 1
-        if messages or SNIPPET_MARK in markdown or None in converted.lookups.values():
+        if messages or None in converted.lookups.values():
             if not self.counted_ahead:
                 self.not_kept += 1
             return None

@@ -152,6 +152,14 @@ _ATTR_LIST = re.compile(r"\{:?([^\n]*)\}")
 _ATTR_PAIR = re.compile(r"""([^ =}]+)=(".*?"|'.*?'|[^ =}]+)""")
 
 
+# attr_list's words: key="value", key='value', key=value, or a word alone (.class, #id, or a
+# name with no value at all, which attr_list passes on as None).
+_ATTR_WORD = re.compile(r"""([^ =}]+)=(?:"(.*?)"|'(.*?)'|([^ =}]+))|([^ =}]+)""")
+# An id a reader's link can point at: it starts with a letter (the theme's own ids start with
+# "__"), then letters, digits, hyphens and underscores; no spaces, dots or other marks.
+_GOOD_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
 def _check_attribute_lists(text: str, report) -> None:
     for match in _ATTR_LIST.finditer(text):
         for pair in _ATTR_PAIR.finditer(match.group(1)):
@@ -163,6 +171,38 @@ def _check_attribute_lists(text: str, report) -> None:
             else:
                 message = f"an attribute list adds {key}=, which is not allowed"
             report(match.start(1) + pair.start(), message, _ATTR_LIST_HINT)
+        if _placed_as_attribute_list(text, match):
+            _check_attribute_words(match.group(1), match.start(1), report)
+
+
+def _placed_as_attribute_list(text: str, match: re.Match[str]) -> bool:
+    """Whether attr_list reads these braces: at the end of a line (a heading or a block), or
+    straight after an element such as a link or *emphasis* (no space before the brace)."""
+    end = text.find("\n", match.end())
+    at_line_end = not text[match.end():end if end >= 0 else len(text)].strip()
+    return at_line_end or (match.start() > 0 and not text[match.start() - 1].isspace())
+
+
+def _check_attribute_words(words: str, offset: int, report) -> None:
+    """Attributes without a value (``{: id }``: Python-Markdown's table of contents fails on
+    it) and ids no link can use (``{#}``, ``{#two words}``, ``{#__search}``)."""
+    start = len(words) - len(words.lstrip(" \t:"))
+    for word in _ATTR_WORD.finditer(words, start):
+        bare = word.group(5)
+        if bare is not None and not bare.startswith((".", "#")):
+            report(offset + word.start(), f"an attribute list gives {bare} no value",
+                   f'write {bare}="..." with a value, or remove it; {_ATTR_LIST_HINT}')
+            continue
+        if bare is not None and bare.startswith("#"):
+            value = bare[1:]
+        elif word.group(1) and word.group(1).lower() == "id":
+            value = next(part for part in word.groups()[1:4] if part is not None)
+        else:
+            continue
+        if not _GOOD_ID.fullmatch(value):
+            report(offset + word.start(), f"an attribute list sets the id “{value}”, which no link can use",
+                   "an id starts with a letter and has only letters, digits, hyphens and underscores, "
+                   "as in {#the-hall}")
 
 
 class _TagChecker(HTMLParser):

@@ -33,6 +33,7 @@ from voices.images import (
 )
 from voices.metadata import area_head, story_head, withdrawn_head
 from voices.pages import GeneratedPage, build_pages, home_sections, kept_listing_pages, story_file
+from voices.paths import TEMPLATE_FILE
 from voices.permalinks import (
     REGISTRY_FILE,
     normalise,
@@ -329,6 +330,9 @@ class SiteBuild:
             return offline.search_page(settings), []
         values = {"name": settings.name, "contacts": settings.contacts,
                   "site_url": settings.site_url, "repository_url": settings.repository_url}
+        template = self.root / TEMPLATE_FILE
+        if template.is_file():
+            values["story_template"] = code_block(template.read_text(encoding="utf-8"), "yaml")
         markdown, unknown = fill_placeholders(markdown, values)
         return (markdown + self.home_markdown() if src_uri == "index.md" else markdown), unknown
 
@@ -505,6 +509,14 @@ def _served_at(archive: Archive, site_url: str) -> Archive:
     from dataclasses import replace
 
     return replace(archive, settings=archive.settings.model_copy(update={"site_url": site_url}))
+
+
+def code_block(text: str, language: str = "") -> str:
+    """``text`` as a fenced code block shown exactly as written: the fence is longer than any
+    run of backticks inside, so nothing in the text can end the block early."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text.rstrip()}\n{fence}"
 
 
 def used_files(story: Story) -> list[str]:

@@ -30,7 +30,7 @@ from voices.withdraw import withdrawal_residue
 # Free-text fields where an unquoted " #" silently cuts the value short.
 _TEXT_KEYS = {"title", "summary", "alt", "credit", "name", "note", "ref", "description", "label",
               "authors", "people", "former_names", "registration"}
-_TRANSCRIPT_FILE_SUFFIXES = (".md", ".txt")
+TRANSCRIPT_SUFFIXES = (".md", ".txt")  # a transcript file: .md is Markdown, checked like a body; .txt plain text
 
 
 def problems_from_validation_error(error: ValidationError, parsed: ParsedFile,
@@ -366,7 +366,7 @@ def _named_files(data: dict[Any, Any]) -> list[tuple[FieldPath, str]]:
                 take((group, index, key), item.get(key))
             transcript = item.get("transcript")
             if (group == "media" and isinstance(transcript, str) and "\n" not in transcript.strip()
-                    and transcript.strip().lower().endswith(_TRANSCRIPT_FILE_SUFFIXES)):
+                    and transcript.strip().lower().endswith(TRANSCRIPT_SUFFIXES)):
                 take((group, index, "transcript"), transcript)
     return found
 
