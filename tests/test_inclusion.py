@@ -104,7 +104,7 @@ def test_the_guide_shows_the_story_template_exactly_as_written(tiny):
     result = mkdocs_build(root / "mkdocs.yml", root / "site", cwd=root)
     assert result.returncode == 0, result.stderr
     page = (root / "site" / "guide" / "index.html").read_text(encoding="utf-8")
-    code = re.search(r"This is <code>stories/_template.md</code>.*?(<pre.*?</pre>)", page, re.S).group(1)
+    code = re.search(r"This is <code>stories/_template.md</code>.*?(<pre.*?</pre>)", page, re.DOTALL).group(1)
     shown = re.sub(r"<[^>]+>", "", code)
     assert html.unescape(shown).strip() == template.strip()  # all of it, in one code block
     assert "<script>alert" not in page
@@ -146,8 +146,9 @@ def test_a_markdown_transcript_is_checked_like_a_story_at_its_own_lines(tiny):
 def test_a_transcript_that_is_not_utf8_is_a_problem_not_a_crash(tiny):
     tiny.story("talk", talk(), files={"talk.md": "Caf\xe9 talk".encode("latin-1")})
     problems = [str(p) for p in tiny.problems()]
-    assert problems == ["stories/talk/talk.md:1: transcript: is not UTF-8 text (open it in a text editor and "
-                        "save it as UTF-8 (Unicode) text)"]
+    expected = ("stories/talk/talk.md:1: transcript: is not UTF-8 text (open it in a text editor and "
+                "save it as UTF-8 (Unicode) text)")
+    assert problems == [expected]
 
 
 def test_transcripts_publish_no_file_and_keep_their_links(tiny):

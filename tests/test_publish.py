@@ -163,3 +163,32 @@ def test_the_live_sites_addresses_join_urls_txt_before_a_build(repo, tmp_path):
     problems = registry_problems(read_registry(repo), {"/", "/about/"})
     assert [problem.message for problem in problems] == [
         "/stories/web-editor-story/ was published before and would now disappear"]
+
+
+GIT_SPY = """#!/usr/bin/env bash
+# Notes what each git command was given, then runs the real git.
+{ printf '%s|' "$1"; printf '%s=%s|' "${GIT_CONFIG_KEY_0:-}" "${GIT_CONFIG_VALUE_0:-}"; printf 'token=%s\\n' "${GH_TOKEN:-}"; } >> "$SPY_LOG"
+exec "$REAL_GIT" "$@"
+"""
+
+
+def test_the_token_reaches_the_push_only_and_is_never_written_down(repo, tmp_path):
+    import base64
+    import shutil
+
+    spy = tmp_path / "spy" / "git"
+    spy.parent.mkdir()
+    spy.write_text(GIT_SPY, encoding="utf-8")
+    spy.chmod(0o755)
+    log = tmp_path / "spy.log"
+    result = publish(repo, env={"GH_TOKEN": "tok-123", "PATH": f"{spy.parent}:{os.environ['PATH']}",
+                                "SPY_LOG": str(log), "REAL_GIT": shutil.which("git") or "git",
+                                "GITHUB_SERVER_URL": "https://github.example"})
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text(encoding="utf-8").splitlines()
+    header = "AUTHORIZATION: basic " + base64.b64encode(b"x-access-token:tok-123").decode()
+    push = [call for call in calls if call.startswith("push|")]
+    assert push == [f"push|http.https://github.example/.extraheader={header}|token="]
+    assert all("token=tok-123" not in call for call in calls)  # GH_TOKEN itself goes no further
+    assert "tok-123" not in (repo / ".git" / "config").read_text(encoding="utf-8")
+    assert header not in (repo / ".git" / "config").read_text(encoding="utf-8")

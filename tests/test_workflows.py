@@ -210,3 +210,46 @@ def test_link_check_keeps_one_issue(tmp_path, dead, open_issue, expected):
     assert len(calls) - 1 == len(expected)
     for call, start in zip(calls[1:], expected, strict=True):
         assert call.startswith(start), (call, start)
+
+
+# --- credentials: nothing that builds content can reach a token (issue 15, item 1) --------------
+
+def _mentions_a_token(value: object) -> bool:
+    text = str(value)
+    return any(mark in text for mark in ("github.token", "secrets.", "GITHUB_TOKEN", "GH_TOKEN"))
+
+
+@pytest.mark.parametrize("workflow", ALL, ids=lambda path: path.name)
+def test_no_checkout_keeps_its_credentials(workflow):
+    checkouts = [step for step in steps(load(workflow.name)) if step.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts, workflow.name
+    for step in checkouts:
+        # Kept, they would sit in .git/config, a file a build could read.
+        assert step.get("with", {}).get("persist-credentials") is False, (workflow.name, step)
+
+
+# The steps that may hold a token: they publish or report, and build nothing.
+TOKEN_STEPS = {"./scripts/publish-gh-pages site", "./scripts/publish-gh-pages --drop-previews site"}
+
+
+@pytest.mark.parametrize("workflow", ALL, ids=lambda path: path.name)
+def test_only_the_publishing_steps_are_given_a_token(workflow):
+    spec = load(workflow.name)
+    assert not _mentions_a_token(spec.get("env", {})), workflow.name
+    for job in spec["jobs"].values():
+        assert not _mentions_a_token(job.get("env", {})), workflow.name
+        for step in job["steps"]:
+            run = step.get("run", "")
+            if not _mentions_a_token({key: value for key, value in step.items() if key != "name"}):
+                continue
+            builds = any(word in run for word in ("scripts/build", "voices", "mkdocs", "scripts/test", "ensure-env"))
+            assert not builds, (workflow.name, step)
+            assert run.strip() in TOKEN_STEPS or run.lstrip().startswith("number=$(gh issue list"), (workflow.name, step)
+
+
+def test_the_deploy_build_has_no_token_and_the_push_has_one():
+    workflow = load("deploy.yml")
+    for command in ("./scripts/build", "./scripts/build --takedown", "scripts/live-addresses"):
+        assert not _mentions_a_token(step_running(workflow, command, exactly=True)), command
+    for command in TOKEN_STEPS:
+        assert step_running(workflow, command, exactly=True)["env"] == {"GH_TOKEN": "${{ github.token }}"}
