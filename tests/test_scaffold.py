@@ -130,3 +130,31 @@ def test_the_core_package_imports_no_mkdocs():
     for source in (REPO / "voices").glob("*.py"):
         text = source.read_text(encoding="utf-8")
         assert "from mkdocs" not in text and "import mkdocs" not in text, source.name
+
+
+def test_a_new_draft_never_stops_the_published_build(tiny):
+    """Issue 15, item 9: the draft holds the template's words, and the guide shows the template;
+    the audit must read the guide as published, not take those words for a leak of the draft."""
+    from datetime import date
+
+    from conftest import mkdocs_build
+    from test_inclusion import guide_site
+
+    from voices.scaffold import StoryAnswers, new_story
+
+    tiny.story("garden", "---\ntitle: The garden\ndate: 2019-06-14\nsummary: About the garden.\n"
+                         "areas: [par-bay]\nthemes: [environment]\n---\n\nPlanting began.\n")
+    root = guide_site(tiny, (REPO / "stories" / "_template.md").read_text(encoding="utf-8"))
+    for folder in (False, True):
+        answers = StoryAnswers(title=f"Draft {folder}", areas=["par-bay"], themes=["skills"], date="2024",
+                               summary="Words still to write.", folder=folder)
+        draft, problems = new_story(root, answers, today=date(2026, 1, 5))
+        assert problems == [], problems
+        assert "status: draft" in draft.read_text(encoding="utf-8")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "site" / "stories" / "garden" / "index.html").is_file()
+    assert not (root / "site" / "stories" / "draft-true").exists()
+    assert "Words still to write" not in "".join(p.read_text(encoding="utf-8", errors="replace")
+                                                 for p in (root / "site").rglob("*.html"))
+

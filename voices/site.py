@@ -33,7 +33,7 @@ from voices.images import (
 )
 from voices.metadata import area_head, story_head, withdrawn_head
 from voices.pages import GeneratedPage, build_pages, home_sections, kept_listing_pages, story_file
-from voices.paths import TEMPLATE_FILE
+from voices.paths import DOCS_DIR, TEMPLATE_FILE
 from voices.permalinks import (
     REGISTRY_FILE,
     normalise,
@@ -241,8 +241,10 @@ class SiteBuild:
         """Leaks and inconsistencies in the built site (see voices/audit.py); a search index
         still being built is waited for before its files are read."""
         started = time.perf_counter()
-        # The generated pages' own wording and the contract's are not leaks.
+        # The generated pages' own wording, the hand-written pages' as published (the story
+        # template the guide shows, say) and the contract's are not leaks.
         generated = [page.markdown for page in self.pages.values()] + [json.dumps(self.schemas())]
+        generated += self.doc_texts()
         waited = 0.0
 
         def index_ready() -> None:
@@ -335,6 +337,18 @@ class SiteBuild:
             values["story_template"] = code_block(template.read_text(encoding="utf-8"), "yaml")
         markdown, unknown = fill_placeholders(markdown, values)
         return (markdown + self.home_markdown() if src_uri == "index.md" else markdown), unknown
+
+    def doc_texts(self) -> list[str]:
+        """The hand-written pages (``docs/``) as ``doc_markdown`` publishes them, online and offline."""
+        docs = self.root / DOCS_DIR
+        texts = []
+        for file in sorted(docs.rglob("*.md")):
+            src_uri = file.relative_to(docs).as_posix()
+            markdown = file.read_text(encoding="utf-8", errors="replace")
+            texts.append(self.doc_markdown(src_uri, markdown)[0])
+            if src_uri == "search.md":
+                texts.append(self.doc_markdown(src_uri, markdown, offline_copy=True)[0])
+        return texts
 
     # --- around the build --------------------------------------------------------------------
 
