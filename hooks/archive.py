@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.utils.yaml import yaml_load
 
 # Siblings of this file: MkDocs puts its folder on sys.path while loading it.
 from nav_cache import NavCache
@@ -80,11 +81,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if site is None:
         listed = "\n".join(str(problem) for problem in problems)
         raise PluginError(f"The archive's content has {len(problems)} problem(s); nothing was built:\n{listed}")
+    config_file = Path(config.config_file_path)
+    with config_file.open("rb") as handle:  # as written (INHERIT followed): `serve` sets its own address
+        conflict = site.site_url_conflict(config_file.name, yaml_load(handle).get("site_url"))
+    if conflict:
+        raise PluginError(conflict)
     for problem in site.set_aside:
         log.info("Left out by the emergency takedown build (fix it next): %s", problem)
     _state.update(site=site, mode=mode, started=time.perf_counter(),
                   render_cache=RenderCache.for_settings(root / RENDER_CACHE, settings_of(config)))
-    config.site_url = mode.site_url or config.site_url or site.archive.settings.site_url
+    if mode.command == "build":  # `serve` keeps the address it serves the preview at
+        config.site_url = site.archive.settings.site_url  # archive.yml's, or a preview's own
     config.extra["archive"] = {"name": site.archive.settings.name}
     return config
 

@@ -81,6 +81,7 @@ class SiteBuild:
     _index: RunningIndex | None = None  # Pagefind while it runs
     _indexed: IndexedPages | None = None  # what Pagefind reads of each page, kept as it converts
     _removals: list[BackgroundRemoval] = field(default_factory=list)  # folders being removed
+    settings_site_url: str = ""  # archive.yml's site_url, even when a preview is served elsewhere
 
     @classmethod
     def load(cls, root: Path, preview: bool = False, takedown: bool = False,
@@ -94,6 +95,14 @@ class SiteBuild:
         """
         started = time.perf_counter()
         archive, problems = load_archive(root)
+        built, problems = cls._load(root, archive, problems, preview, takedown, site_url, started)
+        if built is not None and archive is not None:
+            built.settings_site_url = archive.settings.site_url
+        return built, problems
+
+    @classmethod
+    def _load(cls, root: Path, archive: Archive | None, problems: list[Problem], preview: bool, takedown: bool,
+              site_url: str | None, started: float) -> tuple[SiteBuild | None, list[Problem]]:
         if archive is not None and site_url:
             archive = _served_at(archive, site_url)
         loaded = time.perf_counter()
@@ -312,6 +321,17 @@ class SiteBuild:
         """Wait for every removal started by ``remove_in_background``: call it last."""
         while self._removals:
             self._removals.pop().wait()
+
+    def site_url_conflict(self, config_file: str, declared: object) -> str | None:
+        """archive.yml is the one place the site's address is set: the generator's own setting
+        (``declared``, from ``config_file``) must be absent or the same, or every page would
+        name two addresses (canonical links and sitemap one, metadata, feeds and data the other)."""
+        if declared in (None, ""):
+            return None
+        if isinstance(declared, str) and declared.rstrip("/") == self.settings_site_url.rstrip("/"):
+            return None
+        return (f"{config_file}: site_url: {declared} is not archive.yml's site_url ({self.settings_site_url}); "
+                f"the site's address is set in archive.yml only: remove site_url from {config_file}")
 
     def edit_url(self, path: str | None) -> str | None:
         """The repository's edit page for a source file (staff use it to suggest corrections)."""
