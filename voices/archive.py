@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, did_you_mean, slugify
-from voices.links import link_problems
+from voices.links import link_problems, path_link_problems
 from voices.paths import AREAS_DIR, DOCS_DIR, SETTINGS_FILE, STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
 from voices.reading import FieldPath, parse_front_matter_file
@@ -197,9 +198,20 @@ def check_bodies(archive: Archive) -> list[Problem]:
     aliases = {alias.strip("/").removeprefix("stories/"): story.slug for story in archive.stories.values()
                for alias in story.meta.aliases if alias.strip("/").startswith("stories/")}
     problems: list[Problem] = []
+
+    def exists(kind: str, slug: str) -> bool:
+        return slug in areas if kind == "area" else slug in stories or slug in aliases
+
     for entry in [*archive.stories.values(), *archive.areas.values()]:
         masked = mask_code(entry.body)  # examples inside code are not checked
         problems += link_problems(entry.body, entry.path, entry.body_line, stories, areas, aliases, masked)
+        problems += path_link_problems(masked, entry.path, entry.body_line, entry.page_source,
+                                       archive.settings.site_url, exists)
+        for path, text in transcript_files(entry) if isinstance(entry, Story) else ():
+            # A Markdown transcript is part of the story's page: its links follow the same rules.
+            masked = mask_code(text)
+            problems += link_problems(text, path, 1, stories, areas, aliases, masked)
+            problems += path_link_problems(masked, path, 1, entry.page_source, archive.settings.site_url, exists)
         problems += body_problems(entry.body, entry.path, entry.body_line, masked)
         problems += body_image_problems(entry.body, masked, entry.path, entry.body_line, entry.folder)
         for match in _SNIPPET.finditer(masked):
@@ -207,6 +219,22 @@ def check_bodies(archive: Archive) -> list[Problem]:
                                     "a “--8<--” line would pull another file of the repository into the page",
                                     "copy the text you need into the story instead"))
     return problems
+
+
+def transcript_files(story: Story) -> list[tuple[str, str]]:
+    """(repository path, text) of each Markdown transcript file in the story's own folder."""
+    found = []
+    for item in story.meta.media:
+        name = (item.transcript or "").strip()
+        if story.folder is None or "\n" in name or not name.lower().endswith(".md"):
+            continue
+        file = story.folder / name
+        try:
+            if file.resolve().is_relative_to(story.folder.resolve()) and file.is_file():
+                found.append((f"{posixpath.dirname(story.path)}/{name}", file.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            continue  # the front matter checks report a missing or unreadable file
+    return found
 
 
 # pymdownx.snippets is for the hand-written guide only; in a story it could publish any file.

@@ -164,7 +164,7 @@ def story_page(story: Story, archive: Archive, plan: SitePlan, target,
         out += ['<figure class="voices-hero" markdown>', "", image, "", credit, "</figure>", ""]
     out += [f'<p class="voices-summary">{html.escape(meta.summary or "")}</p>', ""]
     out += [with_pictures(resolve_links(story.body, src, target), f"stories/{story.slug}", pictures).strip(), ""]
-    out += _media(story)
+    out += _media(story, src, target)
     if meta.attachments:
         out += ["## Documents", ""]
         out += [f"- [{text(a.title)}]({link(src, story_file(story, a.src))}) ({_file_label(story, a.src)})"
@@ -179,7 +179,7 @@ def story_page(story: Story, archive: Archive, plan: SitePlan, target,
                          "draft" if meta.status == "draft" else "story", story.path, story=story)
 
 
-def _media(story: Story) -> list[str]:
+def _media(story: Story, src: str, target) -> list[str]:
     out: list[str] = []
     if not story.meta.media:
         return out
@@ -200,15 +200,17 @@ def _media(story: Story) -> list[str]:
             what = "Listen to" if item.type == "audio" else "Watch"
             out += [f"[{what} “{text(label)}” (opens on another site)]({item.url}){{ .voices-external }}", ""]
         out += ['<details class="voices-transcript" markdown>', "<summary>Transcript</summary>", "",
-                _transcript(story, item.transcript), "", "</details>", ""]
+                _transcript(story, item.transcript, src, target), "", "</details>", ""]
     return out
 
 
-def _transcript(story: Story, transcript: str) -> str:
+def _transcript(story: Story, transcript: str, src: str, target) -> str:
     value = transcript.strip()
     if story.folder is not None and "\n" not in value and value.lower().endswith((".md", ".txt")):
         content = (story.folder / value).read_text(encoding="utf-8")
-        return content if value.lower().endswith(".md") else text(content).replace("\n\n", "\n\n")
+        if value.lower().endswith(".md"):  # part of the story's page: story: and area: links work as in the body
+            return resolve_links(content, src, target)
+        return text(content).replace("\n\n", "\n\n")
     return text(value)
 
 
