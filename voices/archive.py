@@ -53,6 +53,11 @@ class Story:
     def is_published(self) -> bool:
         return self.meta.status == "published"
 
+    def earlier_slugs(self) -> list[str]:
+        """The slugs of the story's earlier addresses (its ``/stories/<slug>/`` aliases)."""
+        return [alias.strip("/").removeprefix("stories/") for alias in self.meta.aliases
+                if alias.strip("/").startswith("stories/") and "/" not in alias.strip("/").removeprefix("stories/")]
+
     @property
     def page_source(self) -> str:
         """The generated page's source path; a folder story keeps its folder so that files
