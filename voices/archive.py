@@ -207,7 +207,8 @@ def check_bodies(archive: Archive) -> list[Problem]:
     def exists(kind: str, slug: str) -> bool:
         return slug in areas if kind == "area" else slug in stories or slug in aliases
 
-    for entry in [*archive.stories.values(), *archive.areas.values()]:
+    entries: list[Story | Area] = [*archive.stories.values(), *archive.areas.values()]
+    for entry in entries:
         masked = mask_code(entry.body)  # examples inside code are not checked
         problems += link_problems(entry.body, entry.path, entry.body_line, stories, areas, aliases, masked)
         problems += path_link_problems(masked, entry.path, entry.body_line, entry.page_source,

@@ -193,7 +193,8 @@ def _rewrite_links(root: Path, old: str, new: str) -> int:
     hand-written pages (docs/) every link to the story by path or address."""
     site_url = _site_url(root)
     changed = 0
-    files = [(file, None) for directory in (STORIES_DIR, AREAS_DIR) for file in sorted((root / directory).rglob("*.md"))]
+    files: list[tuple[Path, str | None]] = [(file, None) for directory in (STORIES_DIR, AREAS_DIR)
+                                            for file in sorted((root / directory).rglob("*.md"))]
     files += [(file, file.relative_to(root / DOCS_DIR).as_posix()) for file in sorted((root / DOCS_DIR).rglob("*.md"))]
     for file, docs_page in files:
         text = file.read_text(encoding="utf-8")
