@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -242,6 +243,9 @@ def write_corpus(root: Path, count: int, source: Path = ROOT) -> None:
         shutil.copy(source / name, root / name)
     shutil.rmtree(root / "areas", ignore_errors=True)
     shutil.copytree(source / "areas", root / "areas")
+    for area in sorted((root / "areas").rglob("*.md")):  # the repository's stories are not in the corpus:
+        text = area.read_text(encoding="utf-8")       # links to them become their text
+        area.write_text(re.sub(r"\[([^\]]*)\]\(story:[^)]*\)", r"\1", text), encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     stories = root / "stories"
     shutil.rmtree(stories, ignore_errors=True)

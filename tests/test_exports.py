@@ -63,3 +63,50 @@ def test_frictionless_validates_the_data_package(site):
                              str(site / "data" / "datapackage.json")], capture_output=True, text=True, check=False)
     report = json.loads(result.stdout)
     assert report["valid"], json.dumps(report, indent=1)[:3000]
+
+
+# Cells a spreadsheet would run as a formula (OWASP "CSV Injection"), and siblings: after
+# leading spaces or quotes, full-width forms, inside a list.
+FORMULAS = {"equals": "=HYPERLINK(\"https://tracker.example/\",\"x\")", "plus": "+1+1", "minus": "-2+3",
+            "at": "@SUM(1,2)", "tab": "\t=1+2", "cr": "\r=1+2", "spaced": "  =1+2", "quoted": "\"=1+2",
+            "fullwidth": "\uff1d1+2"}
+
+
+@pytest.fixture
+def formula_site(tiny):
+    for slug, value in FORMULAS.items():
+        text = json.dumps(value)  # a YAML double-quoted string holds every one exactly
+        tiny.story(f"f-{slug}", f"---\ntitle: {text}\ndate: 2020\nsummary: {json.dumps(value + ' summary')}\n"
+                                f"areas: [par-bay]\nthemes: [environment]\nauthors: [Jo Example, {text}]\n---\n\nBody.\n")
+    tiny.area("ramsey", f"---\nname: {json.dumps(FORMULAS['equals'])}\nsummary: \"-1 area\"\n"
+                        "location: {lat: 52.45, lon: -0.1}\n---\n")
+    root = make_site(tiny)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def _csv_rows(path) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:  # newline="": a CR inside a cell stays a CR
+        return {row["slug"]: row for row in csv.DictReader(handle)}
+
+
+def test_csv_cells_never_start_a_formula_and_json_keeps_the_exact_text(formula_site):
+    data = formula_site / "data"
+    stories = {s["slug"]: s for s in json.loads((data / "stories.json").read_text(encoding="utf-8"))}
+    rows = _csv_rows(data / "stories.csv")
+    for slug, value in FORMULAS.items():
+        record, row = stories[f"f-{slug}"], rows[f"f-{slug}"]
+        assert (record["title"], record["summary"]) == (value, value + " summary")  # JSON: exact
+        assert record["authors"] == ["Jo Example", value]
+        assert row["title"] == "'" + value and row["summary"] == "'" + value + " summary"
+        assert row["authors"] == "Jo Example;'" + value
+    areas = _csv_rows(data / "areas.csv")
+    assert areas["ramsey"]["name"] == "'" + FORMULAS["equals"] and areas["ramsey"]["summary"] == "'-1 area"
+    assert areas["ramsey"]["lon"] == "-0.1"  # a number is not a formula: it stays a number
+    assert areas["par-bay"]["name"] == "Par Bay"  # ordinary text is untouched
+    exact = {a["slug"]: a for a in json.loads((data / "areas.json").read_text(encoding="utf-8"))}
+    assert exact["ramsey"]["name"] == FORMULAS["equals"] and exact["ramsey"]["lon"] == -0.1
+    report = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", str(data / "datapackage.json")],
+                            capture_output=True, text=True, check=False)
+    assert json.loads(report.stdout)["valid"], report.stdout[:3000]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import GOOD_STORY, SMALL_JPEG
@@ -143,7 +144,7 @@ def test_links_rewritten_in_stories_and_areas(tiny):
     tiny.story("other", LINKING)
     tiny.area("ramsey", "---\nname: Ramsey\n---\n\nRead [this](story:old#part) and [that](<story:old>).\n")
     lines = rename_story(tiny.root, "old", "new")
-    assert lines[2] == "rewrote story:old links in 2 files"
+    assert lines[2] == "pointed the links to old at new in 2 files"
     other = (tiny.root / "stories" / "other.md").read_text(encoding="utf-8")
     assert "[the old one](story:new) and [its part](story:new#part), not [x](story:older)." in other
     assert "[ref]: story:new#part" in other
@@ -199,3 +200,125 @@ def test_cli_rename_bad_usage_exits_2(tiny, capsys):
     assert main(["--root", str(tiny.root), "rename", "missing", "new"]) == 2
     assert "voices rename: there is no story “missing”" in capsys.readouterr().err
     assert main(["--root", str(tiny.root), "rename", "only-one"]) == 2
+
+
+# --- links between stories and areas: story:/area: only, so renames keep them working ------
+
+SITE = "https://example.org/voices-of-big-local/"  # archive.yml's site_url
+
+
+@pytest.mark.parametrize("link", [
+    "[x](../stories/linked.md)", "[x](/stories/linked/)", "[x](stories/linked/index.md)",
+    f"[x]({SITE}stories/linked/)", "[x](//example.org/voices-of-big-local/stories/linked/)",
+    "[x](<../stories/linked.md> \"its title\")", "[x](../stories/linked/#part)", "<{SITE}stories/linked/>",
+    "[x][r]\n\n[r]: ../stories/linked.md", "- [r]: /stories/linked/", "> [r]:\n>   ../stories/linked.md",
+    "[x](../stories/linked.html)", "[x](..%2Fstories%2Flinked.md)", "[x](../stories/linked&#46;md)",
+])
+def test_a_link_to_a_story_by_path_or_address_is_refused_with_the_story_form(tiny, link):
+    tiny.story("linked", GOOD_STORY)
+    tiny.area("ramsey", "---\nname: Ramsey\n---\n\nIntro.\n\n" + link.replace("{SITE}", SITE) + "\n")
+    problem = tiny.only("body")
+    assert (problem.path, problem.line) == ("areas/ramsey.md", 7 + link[:link.index("stories")].count("\n"))
+    assert "links to the story “linked” by its file or web address" in problem.message
+    anchor = "#part" if "#part" in link else ""
+    assert problem.hint == f"write the link as [text](story:linked{anchor})"
+
+
+def test_links_between_stories_and_to_areas_by_path_are_refused_too(tiny):
+    tiny.story("linked", GOOD_STORY)
+    tiny.story("from-folder", GOOD_STORY + "\nSee [it](../linked/) and [Ramsey](../../areas/ramsey/#facts).\n",
+               files={})
+    found = sorted((p.line, p.hint) for p in tiny.problems())
+    assert found == [(11, "write the link as [text](area:ramsey#facts)"), (11, "write the link as [text](story:linked)")]
+
+
+@pytest.mark.parametrize("body", [
+    "[x](story:linked) and [y](area:ramsey)", "[site](https://example.org/other/stories/linked/)",
+    "`[x](../stories/linked.md)` in code", "```\n[x](../stories/linked.md)\n```",
+    "[list](../stories/index.md)", "[a file](../stories/linked/photo.jpg)", "[gone](../stories/missing/)",
+])
+def test_story_links_code_and_other_addresses_are_not_path_links(tiny, body):
+    tiny.story("linked", GOOD_STORY)
+    tiny.area("ramsey", "---\nname: Ramsey\n---\n\n" + body + "\n")
+    assert not [p for p in tiny.problems() if "by its file or web address" in p.message]
+
+
+def test_a_markdown_transcript_is_checked_and_its_story_links_are_resolved(tiny):
+    from test_site_pages import build
+
+    tiny.story("linked", GOOD_STORY)
+    media = "media:\n  - url: https://example.org/talk\n    type: audio\n    transcript: talk.md\n"
+    tiny.story("talk", GOOD_STORY.replace("themes:", media + "themes:"),
+               files={"talk.md": b"Q: see [the other](../linked.md).\n"})
+    problem = tiny.only("body")
+    assert (problem.path, problem.line, problem.hint) == ("stories/talk/talk.md", 1,
+                                                          "write the link as [text](story:linked)")
+    (tiny.root / "stories" / "talk" / "talk.md").write_text("Q: see [the other](story:linked#part).\n")
+    site, _ = build(tiny)
+    assert 'href="../linked/#part"' in (site / "stories" / "talk" / "index.html").read_text(encoding="utf-8")
+
+
+def test_rename_rewrites_every_story_link_form_and_docs_links(tiny):
+    tiny.story("old", GOOD_STORY)
+    tiny.story("old-two", GOOD_STORY)
+    media = "media:\n  - url: https://example.org/talk\n    type: audio\n    transcript: talk.md\n"
+    tiny.story("talk", GOOD_STORY.replace("themes:", media + "themes:") + "\n- [ref]: <story:old#part>\n",
+               files={"talk.md": b"See [it][r] and [two](story:old-two).\n\n> [r]:\n>   story:old\n"})
+    tiny.area("ramsey", "---\nname: Ramsey\n---\n\n[a](<story:old> \"t\") [b](story:old#x)\n")
+    (tiny.root / "docs" / "guide").mkdir()
+    (tiny.root / "docs" / "guide" / "index.md").write_text(
+        f"[a](../stories/old.md#p) [b]({SITE}stories/old/) [c](../stories/old-two.md)\n", encoding="utf-8")
+    lines = rename_story(tiny.root, "old", "new")
+    assert lines[2] == "pointed the links to old at new in 4 files"
+    talk = tiny.root / "stories" / "talk"
+    assert (talk / "index.md").read_text(encoding="utf-8").endswith("- [ref]: <story:new#part>\n")
+    assert (talk / "talk.md").read_text() == "See [it][r] and [two](story:old-two).\n\n> [r]:\n>   story:new\n"
+    assert "[a](<story:new> \"t\") [b](story:new#x)" in (tiny.root / "areas" / "ramsey.md").read_text()
+    assert (tiny.root / "docs" / "guide" / "index.md").read_text() == (
+        f"[a](../stories/new.md#p) [b]({SITE}stories/new/) [c](../stories/old-two.md)\n")
+    assert tiny.problems() == []
+
+
+def _repository_copy(tiny) -> list[str]:
+    """The repository's stories, the areas they name and every area that links to a story,
+    in ``tiny``; the slugs of the stories."""
+    import yaml
+    from conftest import REPO
+
+    stories = sorted(path for path in (REPO / "stories").iterdir() if not path.name.startswith("_"))
+    needed = set()
+    for path in stories:
+        target = tiny.root / "stories" / path.name
+        (shutil.copytree if path.is_dir() else shutil.copy)(path, target)
+        file = target / "index.md" if path.is_dir() else target
+        needed |= set(yaml.safe_load(file.read_text(encoding="utf-8").split("---")[1])["areas"])
+    for area in sorted((REPO / "areas").glob("*.md")):
+        if area.stem in needed or "story:" in area.read_text(encoding="utf-8"):
+            shutil.copy(area, tiny.root / "areas" / area.name)
+    return [path.name.removesuffix(".md") for path in stories]
+
+
+def test_renaming_every_real_story_keeps_the_strict_build_working(tiny):
+    """The repository's own stories and the areas linking to them: each rename is followed by
+    a strict build, which fails on any link left pointing at a file that moved."""
+    from conftest import mkdocs_build
+    from test_site_pages import make_site
+
+    def build() -> Path:
+        result = mkdocs_build(tiny.root / "mkdocs.yml", tiny.root / "site")
+        assert result.returncode == 0, result.stderr
+        return tiny.root / "site"
+
+    slugs = _repository_copy(tiny)
+    assert len(slugs) >= 6 and tiny.problems() == []
+    linking = {area.stem for area in (tiny.root / "areas").glob("*.md") if "story:" in area.read_text(encoding="utf-8")}
+    assert len(linking) >= 18  # the areas that once linked with ../stories/x.md
+    make_site(tiny)
+    build()  # records every address in urls.txt: a rename must keep each one
+    for slug in slugs:
+        rename_story(tiny.root, slug, f"{slug}-renamed")
+        site = build()
+        assert (site / "stories" / slug / "index.html").is_file()  # the old address redirects
+        pages = " ".join((site / "areas" / area / "index.html").read_text(encoding="utf-8") for area in linking)
+        assert f"stories/{slug}/" not in pages.replace(f"stories/{slug}-renamed/", "")
+    assert "story:" in (tiny.root / "areas" / "par-bay.md").read_text(encoding="utf-8")

@@ -272,3 +272,61 @@ def test_the_command(garden, capsys):
     assert "title" not in front_matter(garden.root / "stories" / "garden.md")
     assert main(["--root", str(garden.root), "withdraw", "garden", "--reason", "consent"]) == 2
     assert "already withdrawn" in capsys.readouterr().err
+
+
+# --- the build caches ----------------------------------------------------------------------------
+
+GARDEN_NOTICE = """\
+---
+title: The garden of Voxelbraid
+date: 2019-06-14
+areas: [par-bay]
+themes: [environment]
+kind: interview
+aliases: [/stories/old-garden/]
+status: withdrawn
+withdrawn:
+  date: 2026-11-23
+  reason: rights
+---
+"""
+
+
+def _cache_leftovers(root: Path, copies: dict[str, bytes]) -> list[str]:
+    """Every file under .cache/ holding the story's words or the bytes of its photo's copies."""
+    found = []
+    for file in (root / ".cache").rglob("*"):
+        if file.is_file():
+            data = file.read_bytes()
+            found += [f"{file}: {word}" for word in PLANTED[:5] if word.encode() in data]
+            found += [f"{file}: {name}" for name, copy in copies.items() if data == copy]
+    return found
+
+
+@pytest.mark.parametrize("how", ["voices withdraw", "by hand, then the takedown build"])
+def test_a_withdrawn_story_leaves_every_build_cache(garden, how):
+    import os
+    import sys
+
+    from conftest import ENV, mkdocs_build
+    from test_site_pages import make_site
+
+    root = make_site(garden)
+    garden.story("other", FOLDER_STORY.split("---\n")[0] + "---\ntitle: Another\ndate: 2020\nsummary: Other.\n"
+                 "areas: [par-bay]\nthemes: [environment]\n---\n\nText.\n")
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr
+    copies = {file.name: file.read_bytes() for file in (root / "site" / "stories" / "garden").iterdir()
+              if file.suffix in (".webp", ".jpg")}
+    assert copies and _cache_leftovers(root, copies)  # the caches held its words and photo copies
+    if how == "voices withdraw":
+        withdraw_story(root, "garden", "rights", today=TODAY)
+    else:
+        shutil.rmtree(root / "stories" / "garden")
+        (root / "stories" / "garden.md").write_text(GARDEN_NOTICE, encoding="utf-8")
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
+                                 "-d", str(root / "site")], capture_output=True, text=True, check=False,
+                                env={**ENV, "VOICES_TAKEDOWN": "1"})
+        assert result.returncode == 0, result.stderr
+        assert os.listdir(root / ".cache" / "rendered")  # the notice and the other pages are cached again
+    assert _cache_leftovers(root, copies) == []

@@ -96,6 +96,14 @@ def test_caches_for_pip_and_the_image_copies():
         assert "stories/**/*.jpg" in cache["with"]["key"] and "voices/images.py" in cache["with"]["key"]
 
 
+def test_a_takedown_deploy_neither_restores_nor_saves_the_build_caches():
+    # A cache saved before the withdrawal holds the story's pages and photo copies.
+    workflow = load("deploy.yml")
+    caches = [step for step in steps(workflow) if step.get("uses", "").startswith("actions/cache@")]
+    assert {step["with"]["path"] for step in caches} == {".cache/images", ".cache/rendered"}
+    assert all(step.get("if") == "${{ !inputs.takedown }}" for step in caches)
+
+
 def test_deploy_runs_on_main_and_by_hand_with_the_takedown_switch():
     workflow = load("deploy.yml")
     on = triggers(workflow)

@@ -9,8 +9,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, did_you_mean, slugify
-from voices.links import link_problems
+from voices.contract import (
+    AreaFrontMatter,
+    ContractContext,
+    StoryFrontMatter,
+    did_you_mean,
+    slugify,
+)
+from voices.links import link_problems, path_link_problems
 from voices.paths import AREAS_DIR, DOCS_DIR, SETTINGS_FILE, STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
 from voices.reading import FieldPath, parse_front_matter_file
@@ -51,6 +57,11 @@ class Story:
     @property
     def is_published(self) -> bool:
         return self.meta.status == "published"
+
+    def earlier_slugs(self) -> list[str]:
+        """The slugs of the story's earlier addresses (its ``/stories/<slug>/`` aliases)."""
+        return [alias.strip("/").removeprefix("stories/") for alias in self.meta.aliases
+                if alias.strip("/").startswith("stories/") and "/" not in alias.strip("/").removeprefix("stories/")]
 
     @property
     def page_source(self) -> str:
@@ -208,22 +219,27 @@ def check_bodies(archive: Archive) -> list[Problem]:
                for alias in story.meta.aliases if alias.strip("/").startswith("stories/")}
     problems: list[Problem] = []
 
-    def check(text: str, path: str, first_line: int, folder: Path | None) -> str:
+    def exists(kind: str, slug: str) -> bool:
+        return slug in areas if kind == "area" else slug in stories or slug in aliases
+
+    def check(text: str, path: str, first_line: int, folder: Path | None, page_source: str) -> str:
         masked = mask_code(text)  # examples inside code are not checked
         problems.extend(link_problems(text, path, first_line, stories, areas, aliases, masked))
+        problems.extend(path_link_problems(masked, path, first_line, page_source,
+                                           archive.settings.site_url, exists))
         problems.extend(body_problems(text, path, first_line, masked))
         problems.extend(body_image_problems(text, masked, path, first_line, folder))
         return masked
 
     for entry in [*archive.stories.values(), *archive.areas.values()]:
-        check(entry.body, entry.path, entry.body_line, entry.folder)
+        check(entry.body, entry.path, entry.body_line, entry.folder, entry.page_source)
     for story in archive.stories.values():
         for name, file in story.transcript_files():
             path = f"{story.path.rsplit('/', 1)[0]}/{name}"  # beside the story's index.md
             text, found = _read_transcript(story, file, path)
             problems.extend(found)
             if text is not None and name.lower().endswith(".md"):
-                masked = check(text, path, 1, story.folder)
+                masked = check(text, path, 1, story.folder, story.page_source)
                 problems.extend(_transcript_file_problems(masked, path))
     return problems
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
@@ -134,13 +135,35 @@ def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
+# A spreadsheet runs a cell as a formula when it starts with one of these (OWASP, "CSV
+# Injection"), also after leading spaces or quotes, and in their full-width forms.
+_FORMULA_START = re.compile(r"^[\s\"'\u2018\u2019\u201c\u201d]*"  # spaces and quotes of any kind, then
+                            r"[=+\-@\t\r\n\x00\uff1d\uff0b\uff0d\uff20\u2212]")  # = + - @ tab CR LF NUL, full-width too
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: one that could start a formula gets a leading ``'``,
+    which spreadsheets read as "this is text" (OWASP's advice). The JSON files keep it exact."""
+    return "'" + text if _FORMULA_START.match(text) else text
+
+
+def _cell(value: object) -> object:
+    """One CSV cell: lists joined with ";", booleans as words; every piece of text, and each
+    item of a list, made spreadsheet-safe. Numbers stay numbers (a longitude may be -1.5)."""
+    if isinstance(value, list):
+        return ";".join(spreadsheet_safe(str(item)) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return spreadsheet_safe(value) if isinstance(value, str) else value
+
+
 def _csv(records: list[dict[str, object]], fields: list[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    # Every cell in double quotes (OWASP; RFC 4180 needs it for a CR in a cell, which "\n" lines miss).
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for record in records:
-        writer.writerow({k: ";".join(map(str, v)) if isinstance(v, list) else
-                         ("true" if v is True else "false" if v is False else v) for k, v in record.items()})
+        writer.writerow({key: _cell(value) for key, value in record.items()})
     return buffer.getvalue()
 
 
@@ -162,6 +185,8 @@ def _datapackage(archive: Archive) -> dict[str, object]:
                    field("stories", "integer"), field("licence"), field("licence_url"),
                    field("sources", description=list_note)]
     licence = next(item for item in archive.settings.licences if item.id == archive.settings.default_licence)
+    safe_note = (" Text that would start with =, +, -, @, a tab or a line break begins with ' so that spreadsheets "
+                 "do not run it as a formula; the JSON files hold the exact text.")
     return {
         "name": "voices-of-big-local",
         "title": archive.settings.name,
@@ -169,10 +194,10 @@ def _datapackage(archive: Archive) -> dict[str, object]:
         "licenses": [{"name": licence.id, "path": licence.url, "title": licence.label}],
         "resources": [
             {"name": "stories", "path": "stories.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-             "description": "Published stories; each record states its own licence.",
+             "description": "Published stories; each record states its own licence." + safe_note,
              "schema": {"fields": story_fields, "primaryKey": ["slug"]}},
             {"name": "areas", "path": "areas.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-             "description": "Areas, with what is known of each and its sources.",
+             "description": "Areas, with what is known of each and its sources." + safe_note,
              "schema": {"fields": area_fields, "primaryKey": ["slug"]}},
         ],
     }

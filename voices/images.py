@@ -377,12 +377,7 @@ def process_image(source: Path, out_dir: Path, settings: ImageSettings, cache_di
     Raises ImageProblem for an image that cannot be used.
     """
     _precheck(source, settings)
-    digest = hashlib.sha256()
-    with source.open("rb") as handle:
-        for block in iter(lambda: handle.read(MB), b""):
-            digest.update(block)
-    digest.update(settings.fingerprint().encode())
-    entry = cache_dir / digest.hexdigest()
+    entry = cache_dir / cache_key(source, settings)
     records = _cached(entry)
     if records is None:
         records = _build(source, entry, settings)
@@ -394,6 +389,16 @@ def process_image(source: Path, out_dir: Path, settings: ImageSettings, cache_di
         shutil.copyfile(entry / record["file"], out_dir / name)
         variants.append(Variant(record["width"], record["height"], name, record["mime"], record["bytes"]))
     return variants
+
+
+def cache_key(source: Path, settings: ImageSettings = DEFAULT_SETTINGS) -> str:
+    """The name of the image cache's entry for ``source``: its bytes and the settings."""
+    digest = hashlib.sha256()
+    with source.open("rb") as handle:
+        for block in iter(lambda: handle.read(MB), b""):
+            digest.update(block)
+    digest.update(settings.fingerprint().encode())
+    return digest.hexdigest()
 
 
 def _cached(entry: Path) -> list[dict[str, Any]] | None:

@@ -15,8 +15,11 @@ from pathlib import Path
 
 from voices.archive import AREAS_DIR, STORIES_DIR, load_archive, story_entry
 from voices.contract import SLUG_PATTERN, slugify
+from voices.links import rename_page_links, rename_story_links
+from voices.paths import DOCS_DIR, SETTINGS_FILE
 from voices.problems import Problem
 from voices.reading import parse_front_matter_file
+from voices.settings import load_settings
 
 REGISTRY_FILE = "urls.txt"
 REGISTRY_HEADER = """\
@@ -117,7 +120,7 @@ def rename_story(root: Path, old: str, new: str) -> list[str]:
     return [
         moved,
         f"recorded {old_address} in the aliases of {new_file.relative_to(root).as_posix()}",
-        f"rewrote story:{old} links in {rewritten} file{'s' if rewritten != 1 else ''}",
+        f"pointed the links to {old} at {new} in {rewritten} file{'s' if rewritten != 1 else ''}",
         "commit the change; the old address now redirects",
     ]
 
@@ -184,19 +187,25 @@ def _move(source: Path, target: Path, root: Path) -> None:
 
 
 def _rewrite_links(root: Path, old: str, new: str) -> int:
-    """Point ``[text](story:old)``, ``[text](story:old#part)`` and reference definitions
-    ``[id]: story:old`` at the new slug; returns how many files changed. Transcripts and other
-    Markdown beside a story count as its body too."""
-    slug = re.escape(old)
-    inline = rf"(\]\(\s*<?)story:{slug}(?=[#)>\s])"  # the "](" before the target
-    reference = rf"(^ {{0,3}}\[[^\]]+\]:\s*<?)story:{slug}(?=[#>\s]|$)"  # "[id]: " at a line start
-    link = re.compile(f"{inline}|{reference}", re.MULTILINE)
+    """Point every link to story ``old`` at ``new``; returns how many files changed. In stories,
+    areas and the Markdown beside them (transcripts) that is every ``story:old`` link, inline
+    or reference-style, with or without an #anchor (links by path are refused there); in the
+    hand-written pages (docs/) every link to the story by path or address."""
+    site_url = _site_url(root)
     changed = 0
-    for directory in (STORIES_DIR, AREAS_DIR):
-        for file in sorted((root / directory).rglob("*.md")):
-            text = file.read_text(encoding="utf-8")
-            updated = link.sub(lambda found: f"{found.group(1) or found.group(2)}story:{new}", text)
-            if updated != text:
-                file.write_text(updated, encoding="utf-8")
-                changed += 1
+    files: list[tuple[Path, str | None]] = [(file, None) for directory in (STORIES_DIR, AREAS_DIR)
+                                            for file in sorted((root / directory).rglob("*.md"))]
+    files += [(file, file.relative_to(root / DOCS_DIR).as_posix()) for file in sorted((root / DOCS_DIR).rglob("*.md"))]
+    for file, docs_page in files:
+        text = file.read_text(encoding="utf-8")
+        updated = (rename_story_links(text, old, new) if docs_page is None
+                   else rename_page_links(text, docs_page, site_url, old, new))
+        if updated != text:
+            file.write_text(updated, encoding="utf-8")
+            changed += 1
     return changed
+
+
+def _site_url(root: Path) -> str:
+    settings, _ = load_settings(root / SETTINGS_FILE, SETTINGS_FILE)
+    return settings.site_url if settings is not None else ""

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 RENDER_CACHE = Path(".cache") / "rendered"  # beside the image cache; kept by CI (see README)
-FORMAT = 1  # raise when an entry's shape changes, so old entries are ignored
+FORMAT = 2  # raise when an entry's shape changes, so old entries are ignored
 LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions")  # what turns Markdown into HTML
 KEEP_UNUSED_DAYS = 30  # entries no build has used for this long are removed
 
@@ -69,6 +69,7 @@ class Rendered:
     anchor_ids: list[str]
     links_to_anchors: dict[str, dict[str, str]]  # linked page's source path → {anchor: link}
     lookups: dict[str, str]  # each path the links looked up → the address it had
+    source: str = ""  # the page's source path, so a withdrawn story's pages can be purged (voices/caches.py)
 
 
 @dataclass
@@ -132,6 +133,7 @@ class RenderCache:
             if not self.counted_ahead:
                 self.not_kept += 1
             return None
+        converted.source = src_uri
         self.put(key, converted)
         return None
 

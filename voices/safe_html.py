@@ -103,17 +103,22 @@ def body_problems(body: str, path: str, first_line: int, masked: str | None = No
 _INLINE_TARGET = re.compile(r"\]\(((?:[^)\n]|\n(?![ \t]*\n))*)")
 # [id]: target, at the start of a line, of a list item or quote, or right after raw HTML.
 _REFERENCE_TARGET = re.compile(r"(?:^|>)(?:[ \t>]|[*+-][ \t]|\d+\.[ \t]|:[ \t])*"
-                               r"\[[^\[\]\n]*\]:[ \t]*\n?[ \t]*(\S+)", re.MULTILINE)
+                               r"\[[^\[\]\n]*\]:[ \t]*(?:\n(?:[ \t]*>)*)?[ \t]*(\S+)", re.MULTILINE)
 _ANGLE_TARGET = re.compile(r"<([^<>\s]+)>")  # <https://...>, <name@example.org>, <javascript:...>
 
 
+def link_targets(text: str) -> list[tuple[int, str]]:
+    """Where each link or picture target starts in ``text`` (a body as ``mask_code`` leaves it),
+    and the text from there: ``[t](target "title")``, ``[id]: target`` (also in lists and
+    quotes) and ``<target>``. What follows the address (a title, the ">") is included."""
+    return [(match.start(1), match.group(1)) for pattern in (_INLINE_TARGET, _REFERENCE_TARGET, _ANGLE_TARGET)
+            for match in pattern.finditer(text)]
+
+
 def _check_links(text: str, report) -> None:
-    for match in [*_INLINE_TARGET.finditer(text), *_REFERENCE_TARGET.finditer(text)]:
-        if problem := _link_problem(match.group(1)):
-            report(match.start(1), *problem)
-    for match in _ANGLE_TARGET.finditer(text):
-        if problem := _link_problem(match.group(1)):
-            report(match.start(1), *problem)
+    for offset, target in link_targets(text):
+        if problem := _link_problem(target):
+            report(offset, *problem)
 
 
 def _link_problem(target: str) -> tuple[str, str] | None:

@@ -20,6 +20,7 @@ from voices import offline
 from voices.archive import Archive, Area, Story, load_archive
 from voices.assemble import SitePlan, plan_site
 from voices.audit import audit_site
+from voices.caches import IMAGE_CACHE, INDEXED_PAGES, purge_withdrawn
 from voices.exports import data_files, feeds
 from voices.forks import can_fork, usable_cores
 from voices.history import file_date, last_modified
@@ -123,6 +124,9 @@ class SiteBuild:
     def load_archive_plan(cls, root: Path, archive: Archive, preview: bool, started: float,
                           loaded: float) -> tuple[SiteBuild | None, list[Problem]]:
         plan = plan_site(archive, include_drafts=preview)
+        # A withdrawn story leaves the build caches before anything is built from them.
+        purge_withdrawn(root, {story.slug: story.earlier_slugs() for story in archive.stories.values()
+                               if story.meta.status == "withdrawn"})
         assembled = time.perf_counter()
         images, problems = process_images(root, plan.stories, list(archive.areas.values()))
         if problems:
@@ -457,8 +461,6 @@ class SiteBuild:
                 + f". Phases: {phases}.")
 
 
-IMAGE_CACHE = Path(".cache") / "images"  # kept between builds (and CI runs): see README
-INDEXED_PAGES = Path(".cache") / "indexed-pages"  # only during a build: removed once indexed
 
 
 @dataclass

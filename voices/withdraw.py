@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from voices.caches import purge_stories
 from voices.paths import STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
 from voices.reading import FieldPath, parse_front_matter_file
@@ -88,8 +89,10 @@ def withdraw_story(root: Path, slug: str, reason: str, erase_title: bool = False
     target = stories / f"{slug}.md"
     files: list[str] = []
     tracked = _tracked(root, entry.file)
+    image_keys: list[str] = []
     if entry.folder is not None:
         files = sorted(file.relative_to(root).as_posix() for file in entry.folder.rglob("*") if file.is_file())
+        image_keys = _image_keys(root, files)  # before they go: the cached copies are named by their bytes
         _delete_folder(root, entry.folder)
     stories.mkdir(exist_ok=True)  # git rm also removes stories/ when that was its last story
     target.write_text(text, encoding="utf-8")
@@ -101,8 +104,11 @@ def withdraw_story(root: Path, slug: str, reason: str, erase_title: bool = False
         removed.append(f"{len(others)} file{'s' if len(others) != 1 else ''} "
                        f"({', '.join(PurePosixPath(file).name for file in others)})")
     where = f"{entry.path} → {target.relative_to(root).as_posix()}" if entry.folder else entry.path
+    purged = purge_stories(root, [slug, *_old_slugs(data.get("aliases"))], image_keys)
     lines = [f"withdrew {where}: only the notice is left",
              f"removed {', '.join(removed)}" if removed else "removed nothing: the story held no content",
+             (f"removed its pages and photo copies from this computer's build caches (.cache/: {purged} "
+              f"entr{'y' if purged == 1 else 'ies'}); delete the copies GitHub keeps too (step 2 of {GUIDE})"),
              f"commit and publish this at once (a takedown can be deployed even when other content has "
              f"problems: see {GUIDE})"]
     return lines + _history_advice(slug, files, data.get("aliases"))
@@ -135,10 +141,7 @@ def _earlier_date(earlier: Any) -> dt.date | None:
 def _history_advice(slug: str, files: list[str], aliases: Any) -> list[str]:
     """How to purge what the working tree no longer holds but git history and forks still do."""
     # Files the story had under an earlier slug (its aliases) are in the history too.
-    old_slugs = [alias.strip("/").removeprefix(f"{STORIES_DIR}/") for alias in
-                 (aliases if isinstance(aliases, list) else [aliases] if isinstance(aliases, str) else [])
-                 if isinstance(alias, str) and alias.strip("/").startswith(f"{STORIES_DIR}/")]
-    paths = files + [path for old in old_slugs if "/" not in old
+    paths = files + [path for old in _old_slugs(aliases)
                      for path in (f"{STORIES_DIR}/{old}/", f"{STORIES_DIR}/{old}.md")]
     lines = ["the old content is still in the repository's history, and in any forks and clones; "
              f"to purge it (step by step in {GUIDE}):"]
@@ -149,6 +152,28 @@ def _history_advice(slug: str, files: list[str], aliases: Any) -> list[str]:
               "then git push --force to every branch and tag, ask everyone with a clone to clone again, "
               "and ask GitHub Support to remove cached views and pull-request refs of the old commits"]
     return lines
+
+
+def _old_slugs(aliases: Any) -> list[str]:
+    """The slugs of a story's earlier addresses, from its ``aliases`` as written."""
+    old = [alias.strip("/").removeprefix(f"{STORIES_DIR}/") for alias in
+           (aliases if isinstance(aliases, list) else [aliases] if isinstance(aliases, str) else [])
+           if isinstance(alias, str) and alias.strip("/").startswith(f"{STORIES_DIR}/")]
+    return [slug for slug in old if slug and "/" not in slug]
+
+
+def _image_keys(root: Path, files: list[str]) -> list[str]:
+    """The image cache's keys for the photos among ``files`` (repository paths)."""
+    from voices.images import IMAGE_SUFFIXES, cache_key
+
+    keys = []
+    for name in files:
+        if PurePosixPath(name).suffix.lower() in IMAGE_SUFFIXES:
+            try:
+                keys.append(cache_key(root / name))
+            except OSError:
+                continue
+    return keys
 
 
 # --- git ---------------------------------------------------------------------------------------
