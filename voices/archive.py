@@ -9,15 +9,28 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, did_you_mean, slugify
+from voices.content_files import folder_problems
+from voices.contract import (
+    AreaFrontMatter,
+    ContractContext,
+    StoryFrontMatter,
+    did_you_mean,
+    slugify,
+)
 from voices.links import link_problems
 from voices.paths import AREAS_DIR, DOCS_DIR, SETTINGS_FILE, STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
-from voices.reading import FieldPath, parse_front_matter_file
+from voices.reading import FieldPath, ParsedFile, parse_front_matter_file
 from voices.safe_html import body_problems, mask_code
 from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
-from voices.validate import body_image_problems, check_area, check_story
+from voices.validate import (
+    body_file_problems,
+    body_image_problems,
+    check_area,
+    check_story,
+    named_files,
+)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -103,6 +116,12 @@ def find_content_files(directory: Path, root: Path) -> tuple[list[ContentFile], 
         if item.name.startswith(("_", ".")):
             continue
         rel = item.relative_to(root).as_posix()  # item comes from root, already resolved
+        if item.is_symlink() or (item.is_dir() and (item / "index.md").is_symlink()):
+            # A link can point anywhere (a draft, a file outside the repository): it would be published.
+            shown = rel if item.is_symlink() else f"{rel}/index.md"
+            problems.append(Problem(shown, 1, "file", "is a link to another file or folder (a symbolic link), "
+                                    "which could publish anything", "put the file itself here instead of a link"))
+            continue
         if item.is_dir():
             slug, file, folder = item.name, item / "index.md", item
             if not file.is_file():
@@ -168,7 +187,7 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
         if parsed is None:
             continue
         meta, found = check_area(parsed, context)
-        problems += found
+        problems += found + file_problems(root, entry, parsed)
         if meta is not None:
             areas[entry.slug] = Area(entry.slug, entry.path, entry.folder, meta, parsed.body, parsed.body_line,
                                      parsed.lines)
@@ -179,7 +198,7 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
         if parsed is None:
             continue
         meta, found = check_story(parsed, entry.folder, context, needs_consent)
-        problems += found
+        problems += found + file_problems(root, entry, parsed)
         if meta is not None:
             stories[entry.slug] = Story(entry.slug, entry.path, entry.folder, meta, parsed.body,
                                         parsed.body_line, parsed.lines)
@@ -189,6 +208,19 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
     problems += check_addresses(archive)
     problems += check_bodies(archive)
     return archive, sorted(problems)
+
+
+def file_problems(root: Path, entry: ContentFile, parsed: ParsedFile) -> list[Problem]:
+    """The files a story or area names in its text, and every file in its folder, named or not
+    (a withdrawn story's folder must be empty: voices/withdraw.py says so)."""
+    if parsed.data.get("status") == "withdrawn":
+        return []
+    found, named = body_file_problems(parsed.body, mask_code(parsed.body), entry.path, parsed.body_line,
+                                      entry.folder)
+    if entry.folder is not None:
+        named |= {name for _, name, _ in named_files(parsed.data)}
+        found += folder_problems(entry.folder, root, named)
+    return found
 
 
 def check_bodies(archive: Archive) -> list[Problem]:

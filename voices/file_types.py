@@ -191,6 +191,6 @@ def content_problem(name: str, head: bytes) -> str | None:
     if found in expected:
         return None
     label = PUBLISHED_FILE_TYPES[suffix].label
-    return (f"is called a {label} file, but inside it is {_WHAT.get(found, 'a ' + found.upper() + ' file')}"
-            if found != "markup" else f"is called a {label} file, but inside it is {_WHAT['markup']}, "
-            "which a browser could run as a page")
+    inside = _WHAT.get(found, "a " + found.upper() + " file")
+    return (f"ends in {suffix} ({label}), but inside it is {inside}"
+            + (", which a browser could run as a page" if found == "markup" else ""))
