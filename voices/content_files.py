@@ -65,6 +65,22 @@ def _symlink_on_the_way(folder: Path, name: str) -> bool:
     return False
 
 
+def publishable(folder: Path, name: str) -> bool:
+    """Whether the build may publish ``name`` from ``folder`` as it is, or (a photo) make copies
+    of it: a plain file inside the folder, of an allowed type, with a safe name. The build asks
+    this of every file it takes, whatever the checks said before."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return ((suffix in PUBLISHED_FILE_TYPES or suffix in PHOTO_SUFFIXES) and not file_name_problem(name)
+            and not generated_name_problem(PurePosixPath(name).name) and not is_outside(folder, name)
+            and not _symlink_on_the_way(folder, name) and (folder / name).is_file())
+
+
+def transcript_readable(folder: Path, name: str) -> bool:
+    """Whether a transcript file may be read into the page: a plain file inside the folder."""
+    return (PurePosixPath(name).suffix.lower() in TRANSCRIPT_SUFFIXES and not is_outside(folder, name)
+            and not _symlink_on_the_way(folder, name) and (folder / name).is_file())
+
+
 def reference_problem(folder: Path, name: str, kind: str) -> tuple[str, str] | None:
     """(message, hint) when the file ``name``, named by a page as ``kind`` (photo, media, audio,
     video, captions, transcript or file), cannot be used; the message follows the file's name."""

@@ -437,12 +437,40 @@ def _id3(data, budget: _Budget, depth: int) -> bool:
     if _id3_location(_file_like(data)):
         return True
     after = 10 + _syncsafe(bytes(data[6:10]))  # FLAC may sit behind an ID3 tag
-    return bytes(data[after:after + 4]) == b"fLaC" and _flac(memoryview(data)[after:], budget, depth)
+    return bytes(data[after:after + 4]) == b"fLaC" and _flac(bytes(data[after:after + _MAX_ID3]), budget, depth)
 
 
 def _file_like(data) -> BinaryIO:
-    """Bytes as a file; a memory map reads and seeks like one already."""
-    return io.BytesIO(data) if isinstance(data, (bytes, memoryview)) else data
+    """Bytes, or a memory-mapped file, as a file that reads and seeks."""
+    return io.BytesIO(data) if isinstance(data, (bytes, memoryview)) else _MappedFile(data)
+
+
+class _MappedFile(io.RawIOBase):
+    """A memory map as a seekable file (mmap has read and seek, but zipfile also asks seekable)."""
+
+    def __init__(self, data: mmap.mmap) -> None:
+        super().__init__()
+        self.data, self.position = data, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        chunk = self.data[self.position:self.position + len(buffer)]
+        buffer[:len(chunk)] = chunk
+        self.position += len(chunk)
+        return len(chunk)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self.position, len(self.data))[whence]
+        self.position = max(0, base + offset)
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
 
 
 def _flac(data, budget: _Budget, depth: int) -> bool:
@@ -527,7 +555,8 @@ def _pdf(data, budget: _Budget, depth: int) -> bool:
         if b"/FlateDecode" not in dictionary and b"/Fl " not in dictionary and b"/Fl/" not in dictionary \
                 and b"/Fl]" not in dictionary:
             continue
-        inflated = _inflate(memoryview(data)[match.end():match.end() + _MAX_INFLATE], budget)
+        stop = data.find(b"endstream", match.end(), match.end() + _MAX_INFLATE)
+        inflated = _inflate(data[match.end():stop if stop != -1 else match.end() + _MAX_INFLATE], budget)
         if inflated and (_PDF_GPS_RE.search(inflated) or _XMP_GPS_RE.search(inflated)
                          or _embedded_location(inflated)):
             return True

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from voices.archive import Archive, Area, Story
 from voices.assemble import GROUPS, Listing, SitePlan
+from voices.content_files import transcript_readable
 from voices.contract import REGIONS
 from voices.links import resolve_links
 from voices.urls import listing_url, source_uri
@@ -207,6 +208,9 @@ def _media(story: Story) -> list[str]:
 def _transcript(story: Story, transcript: str) -> str:
     value = transcript.strip()
     if story.folder is not None and "\n" not in value and value.lower().endswith((".md", ".txt")):
+        if not transcript_readable(story.folder, value):
+            # The checks refuse this; should they ever be bypassed, nothing outside the folder is read.
+            raise ValueError(f"{story.path}: the transcript {value} is not a file in the story's folder")
         content = (story.folder / value).read_text(encoding="utf-8")
         return content if value.lower().endswith(".md") else text(content).replace("\n\n", "\n\n")
     return text(value)

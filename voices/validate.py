@@ -344,8 +344,8 @@ def body_file_problems(body: str, masked: str, path: str, first_line: int,
         found = reference_problem(folder, name, "photo" if picture else "document")
         if found is None and picture and ("/" in name or name not in inline_images):
             found = ("is not written as an image in place",
-                     f"write ![what it shows]({PurePosixPath(name).name}) where it belongs, with the file beside "
-                     "index.md (reference-style images and subfolders are not made into the site's picture copies)")
+                     (f"write ![what it shows]({PurePosixPath(name).name}) where it belongs, with the file beside "
+                     "index.md (reference-style images and subfolders are not made into the site's picture copies)"))
         if found and found[0] == NOT_IN_FOLDER:
             found = (f"is not in {where}", "upload it beside index.md and give just its file name")
         if found:
