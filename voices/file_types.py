@@ -125,12 +125,12 @@ def sniff(head: bytes) -> str:
         return "flac"
     if head.startswith(b"ID3"):
         return "id3"  # MP3, or FLAC behind an ID3 tag: see sniff_after_id3
-    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
-        return "mpeg-audio"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
-    if looks_like_markup(head):
+    if looks_like_markup(head):  # before MPEG audio: a UTF-16 mark (FF FE) looks like its frame sync
         return "markup"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return "mpeg-audio"
     if _is_text(head):
         return "text"
     return "unknown"

@@ -350,8 +350,8 @@ def body_file_problems(body: str, masked: str, path: str, first_line: int,
             found = (f"is not in {where}", "upload it beside index.md and give just its file name")
         if found:
             problems.append(Problem(path, target.line, "body", f"the {what} {name} {found[0]}", found[1]))
-        elif not is_outside(folder, name):
-            named.add(PurePosixPath(name).as_posix())
+        if not is_outside(folder, name):
+            named.add(PurePosixPath(name).as_posix())  # reported here, if at all: not again as a loose file
     return sorted(dict.fromkeys(problems), key=lambda p: p.line), named
 
 
