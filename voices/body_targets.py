@@ -10,6 +10,7 @@ HTML, so examples inside code are not addresses. MkDocs itself is not imported.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -44,14 +45,46 @@ class Target:
 def body_targets(body: str, first_line: int = 1) -> list[Target]:
     """Every link and resource address in a Markdown body, with the line it is written on
     (``first_line`` is the file line the body starts on)."""
-    if "[" not in body and "<" not in body and "{" not in body:
-        return []  # no link, image, HTML or attribute list can be written without these
-    rendered = markdown.markdown(body, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    return [Target(tag, attribute, url, loads, first_line + offset)
+            for tag, attribute, url, loads, offset in _targets(body)]
+
+
+@functools.lru_cache(maxsize=32_768)  # the check, then the build, ask for the same bodies
+def _targets(body: str) -> tuple[tuple[str, str, str, bool, int], ...]:
+    if not _may_name_a_file_or_load(body):
+        return ()
+    converter = _converter()
+    converter.reset()
     collector = _Collector()
-    collector.feed(rendered)
+    collector.feed(converter.convert(body))
     collector.close()
-    return [Target(tag, attribute, url, loads, first_line + _line_of(body, url))
-            for tag, attribute, url, loads in collector.found]
+    return tuple((tag, attribute, url, loads, _line_of(body, url)) for tag, attribute, url, loads in collector.found)
+
+
+# After "](" or "]:" (a link or a reference definition), what every address starts with when
+# it is a plain web, email, phone or archive link: such a body needs no rendering (most do not).
+_LINK_OPENING = re.compile(r"\]\(|\]:")
+_PLAIN_LINK = re.compile(r"\s*(?:https?://|mailto:|tel:|story:|area:|#)", re.IGNORECASE)
+
+
+def _may_name_a_file_or_load(body: str) -> bool:
+    """Whether the body could hold an address of a file or something a browser loads: any raw
+    HTML or autolink (<), attribute list ({), image (![), or link to anything but a plain web,
+    email, phone or archive address. Rendering costs a few milliseconds a story; this is exact
+    enough to skip it for most, and errs towards rendering."""
+    if "<" in body or "{" in body or "![" in body:
+        return True
+    return any(not _PLAIN_LINK.match(body, match.end()) for match in _LINK_OPENING.finditer(body))
+
+
+_CONVERTER: list[markdown.Markdown] = []
+
+
+def _converter() -> markdown.Markdown:
+    """One converter per process, reset between bodies (making one costs more than converting)."""
+    if not _CONVERTER:
+        _CONVERTER.append(markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS))
+    return _CONVERTER[0]
 
 
 def _line_of(body: str, url: str) -> int:
