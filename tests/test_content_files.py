@@ -257,6 +257,15 @@ def test_a_file_named_like_a_generated_page_is_refused(tiny, name):
     assert name in problem.message and ("makes itself" in problem.message or "cannot publish" in problem.message)
 
 
+def test_files_that_would_be_published_under_one_name_are_refused(tiny):
+    folder_story(tiny, "image:\n  src: garden.jpg\n  alt: A garden\nattachments:\n  - src: report.pdf\n    title: A\n"
+                 "  - src: Report.PDF\n    title: B\n", body="![Beds](garden.png)",
+                 files={"garden.jpg": SMALL_JPEG, "garden.png": SMALL_JPEG, "report.pdf": SMALL_PDF,
+                        "Report.PDF": SMALL_PDF})
+    clashes = {(p.line, p.field) for p in tiny.problems() if "published under one name" in p.message}
+    assert clashes == {(13, "attachments[2].src"), (17, "body")}
+
+
 # --- the build publishes nothing the checks refuse -------------------------------------------
 
 def test_the_build_refuses_and_publishes_none_of_the_bad_files(tiny):

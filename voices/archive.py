@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voices.content_files import folder_problems
+from voices.body_targets import body_targets
+from voices.content_files import clash_problems, folder_problems
 from voices.contract import (
     AreaFrontMatter,
     ContractContext,
@@ -20,7 +21,7 @@ from voices.contract import (
 from voices.links import link_problems
 from voices.paths import AREAS_DIR, DOCS_DIR, SETTINGS_FILE, STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
-from voices.reading import FieldPath, ParsedFile, parse_front_matter_file
+from voices.reading import FieldPath, ParsedFile, field_name, parse_front_matter_file
 from voices.safe_html import body_problems, mask_code
 from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
@@ -220,6 +221,10 @@ def file_problems(root: Path, entry: ContentFile, parsed: ParsedFile) -> list[Pr
     if entry.folder is not None:
         named |= {name for _, name, _ in named_files(parsed.data)}
         found += folder_problems(entry.folder, root, named)
+        used = [(name, parsed.line_of(path), field_name(path)) for path, name, _ in named_files(parsed.data)]
+        used += [(target.url, target.line, "body") for target in body_targets(parsed.body, parsed.body_line)
+                 if target.tag == "img" and target.attribute == "src"]
+        found += clash_problems(entry.path, used)
     return found
 
 

@@ -169,3 +169,23 @@ def folder_problems(folder: Path, root: Path, named: set[str]) -> list[Problem]:
             if found:
                 report(path, found[0], found[1])
     return problems
+
+
+def clash_problems(path: str, used: list[tuple[str, int, str]]) -> list[Problem]:
+    """Two files a page uses that would be published under one name: names differing only in
+    case (one file on Windows, macOS and some hosts), or photos with the same name before the
+    type (``garden.jpg`` and ``garden.png`` both give ``garden-480.webp``). ``used`` holds
+    (file name, line, field)."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for name, line, field in used:
+        pure = PurePosixPath(name)
+        key = (f"photo {pure.with_suffix('').as_posix().lower()}" if pure.suffix.lower() in PHOTO_SUFFIXES
+               else name.lower())
+        other = seen.setdefault(key, name)
+        if other != name:
+            why = ("both photos would be published as the same copies" if key.startswith("photo ")
+                   else "the names differ only in capital letters, which many systems treat as one file")
+            problems.append(Problem(path, line, field, f"“{name}” and “{other}” would be published under one "
+                                    f"name: {why}", f"rename one of them, e.g. {pure.stem}-2{pure.suffix}"))
+    return problems
