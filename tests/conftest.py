@@ -41,6 +41,11 @@ def _small_jpeg() -> bytes:
 
 
 SMALL_JPEG = _small_jpeg()  # a real, metadata-free photo for stories that need one
+# The smallest files the checks take for what their names say (they look at the first bytes).
+SMALL_MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + bytes(413)
+SMALL_MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x08free"
+SMALL_PDF = b"%PDF-1.4\n%example\n%%EOF\n"
+SMALL_VTT = b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello.\n"
 
 
 class TinyArchive:

@@ -1,5 +1,5 @@
 """``voices bag``: the BagIt preservation package, made from a tiny archive with a published, a
-draft and a withdrawn story, a photo with camera metadata and a GPS photo nobody uses."""
+draft and a withdrawn story, a photo with camera metadata and a photo nobody uses."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_nothing_of_drafts_or_withdrawn_stories_is_anywhere_in_the_bag(bag):
 def test_no_image_in_the_bag_carries_metadata(bag):
     images = [f for f in files_of(bag) if f.suffix.lower() in IMAGE_SUFFIXES]
     assert any(f.parent.name == "garden" and f.name == "garden.jpg" for f in images)  # the scrubbed original
-    assert not [f for f in images if f.name == "spare.jpg"]  # in the folder, used by nothing, has GPS
+    assert not [f for f in images if f.name == "spare.jpg"]  # in the folder, used by nothing
     for image in images:
         data = image.read_bytes()
         assert b"GPS" not in data and b"ExampleCam" not in data, image

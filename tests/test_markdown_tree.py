@@ -39,7 +39,7 @@ def write_preservation_archive(tiny: TinyArchive) -> None:
         "attachments:\n  - src: report.pdf\n    title: Annual report\n"),
         body="Planting began. Read [about buses](story:buses)."),
         files={"garden.jpg": camera_jpeg(), "report.pdf": b"%PDF-1.4 example",
-               "spare.jpg": jpeg(300, 200, gps=True)})
+               "spare.jpg": jpeg(300, 200)})  # used by nothing (one with GPS would be refused)
     tiny.story("buses", story("Buses for Ramsey", "2018", areas="[ramsey]", themes="[spaces-and-services]",
                               more="aliases: [/stories/old-buses/]\n"))
     tiny.story("secret", story("Secret plans", "2020", more="status: draft\n",

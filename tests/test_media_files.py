@@ -189,3 +189,150 @@ def test_garbage_never_raises(write, tmp_path):
     assert media_location_problem(write("random.mp4", samples[3])) is None
     assert media_location_problem(tmp_path / "missing.mp4") is None
     assert pdf_metadata_problem(tmp_path) is None  # a folder, not a file
+
+
+# --- Any file, by its bytes (issue 15, item 6) ----------------------------------------------
+
+from voices.media_files import TOO_PACKED_MESSAGE, file_location_problem  # noqa: E402
+
+
+def gps_exif() -> bytes:
+    """An EXIF block (``Exif\\0\\0`` and TIFF) holding a GPS position."""
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}
+    return exif.tobytes()
+
+
+def clean_jpeg() -> bytes:
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(photo, "JPEG")
+    return photo.getvalue()
+
+
+def app1(payload: bytes) -> bytes:
+    return b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+
+
+def test_gps_in_a_second_app1_segment_is_found(write):
+    """Pillow reads only the first EXIF segment; a second one carrying GPS was let through."""
+    clean_exif = Image.Exif()
+    clean_exif[0x0110] = "Pixel 8"
+    jpeg = clean_jpeg()
+    two = jpeg[:2] + app1(clean_exif.tobytes()) + app1(gps_exif()) + jpeg[2:]
+    assert file_location_problem(write("photo.jpg", two)) == LOCATION_MESSAGE
+    assert file_location_problem(write("plain.jpg", jpeg[:2] + app1(clean_exif.tobytes()) + jpeg[2:])) is None
+
+
+@pytest.mark.parametrize("name", ["film.webm", "film.mkv", "film.txt", "film"])
+def test_an_mp4_with_a_place_is_found_whatever_its_name(write, name):
+    assert file_location_problem(write(name, mp4_with_location())) == LOCATION_MESSAGE
+
+
+def test_compressed_pdf_xmp_and_object_streams_are_inflated(write):
+    import zlib
+
+    xmp = b"<x:xmpmeta><rdf:Description exif:GPSLatitude='51,30N'/></x:xmpmeta>"
+    packed = zlib.compress(xmp)
+    stream = (b"2 0 obj\n<< /Type /Metadata /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
+              + packed + b"\nendstream\nendobj\n")
+    assert file_location_problem(write("report.pdf", PDF_START + stream + b"%%EOF\n")) == LOCATION_MESSAGE
+    objects = zlib.compress(b"3 0 << /GPS << /Lat 51.5 >> >>")
+    stream = b"2 0 obj\n<< /Type /ObjStm /Filter [/FlateDecode] >>\nstream\n" + objects + b"\nendstream\n"
+    assert file_location_problem(write("objects.pdf", PDF_START + stream + b"%%EOF\n")) == LOCATION_MESSAGE
+    clean = zlib.compress(b"BT /F1 12 Tf (Hello) Tj ET")
+    stream = b"2 0 obj\n<< /Filter /FlateDecode >>\nstream\n" + clean + b"\nendstream\n"
+    assert file_location_problem(write("clean.pdf", PDF_START + stream + b"%%EOF\n")) is None
+
+
+def test_a_pdf_stream_that_inflates_without_end_is_refused_not_expanded(write):
+    import zlib
+
+    bomb = zlib.compress(bytes(200 * 1024 * 1024), 9)  # 200 MB of zeros in about 200 KB
+    stream = b"2 0 obj\n<< /Filter /FlateDecode >>\nstream\n" + bomb + b"\nendstream\n"
+    assert file_location_problem(write("bomb.pdf", PDF_START + stream + b"%%EOF\n")) == TOO_PACKED_MESSAGE
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    import zlib
+
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def test_png_exif_and_compressed_xmp_are_found(write):
+    import zlib
+
+    plain = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(plain, "PNG")
+    png = plain.getvalue()
+    end = png.rindex(b"IEND") - 4
+    exif = png[:end] + png_chunk(b"eXIf", gps_exif()[6:]) + png[end:]
+    assert file_location_problem(write("map.png", exif)) == LOCATION_MESSAGE
+    xmp = zlib.compress(b"<x:xmpmeta exif:GPSLongitude='0,7W'/>")
+    itxt = png[:end] + png_chunk(b"iTXt", b"XML:com.adobe.xmp\0\1\0\0\0" + xmp) + png[end:]
+    assert file_location_problem(write("xmp.png", itxt)) == LOCATION_MESSAGE
+    assert file_location_problem(write("clean.png", png)) is None
+
+
+def test_webp_exif_chunk_is_found(write):
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(photo, "WEBP", exif=gps_exif())
+    assert file_location_problem(write("photo.webp", photo.getvalue())) == LOCATION_MESSAGE
+
+
+def vorbis_comments(*comments: bytes) -> bytes:
+    vendor = b"Example encoder"
+    return (struct.pack("<I", len(vendor)) + vendor + struct.pack("<I", len(comments))
+            + b"".join(struct.pack("<I", len(c)) + c for c in comments))
+
+
+def test_flac_and_ogg_comments_naming_a_place_are_found(write):
+    def flac(*comments: bytes) -> bytes:
+        block = vorbis_comments(*comments)
+        streaminfo = b"\x00" + (34).to_bytes(3, "big") + bytes(34)
+        return b"fLaC" + streaminfo + bytes([0x84]) + len(block).to_bytes(3, "big") + block + bytes(64)
+
+    assert file_location_problem(write("talk.flac", flac(b"TITLE=Talk", b"LOCATION=51.5,-0.12"))) == LOCATION_MESSAGE
+    assert file_location_problem(write("talk2.flac", flac(b"TITLE=Talk", b"ARTIST=Someone"))) is None
+    ogg = b"OggS" + bytes(24) + b"\x01vorbis" + bytes(22) + b"OggS" + bytes(24) + b"\x03vorbis" \
+        + vorbis_comments(b"GEO_LOCATION=+51.5-000.1/")
+    assert file_location_problem(write("talk.ogg", ogg)) == LOCATION_MESSAGE
+
+
+def test_matroska_location_tag_is_found(write):
+    name = b"LOCATION"
+    tag = b"\x45\xa3" + bytes([0x80 | len(name)]) + name + b"\x44\x87\x8a+51.5-0.12"
+    webm = b"\x1a\x45\xdf\xa3" + bytes(40) + b"\x12\x54\xc3\x67" + tag + bytes(64)
+    assert file_location_problem(write("film.webm", webm)) == LOCATION_MESSAGE
+    title = b"\x45\xa3\x85TITLE\x44\x87\x84Film"
+    assert file_location_problem(write("clean.webm", b"\x1a\x45\xdf\xa3" + bytes(40) + title)) is None
+
+
+def test_wav_with_xmp_gps_is_found(write):
+    xmp = b"<x:xmpmeta exif:GPSLatitude='51,30N'/>"
+    wav = b"RIFF" + struct.pack("<I", 4 + 8 + len(xmp) + 8) + b"WAVE" + b"_PMX" + struct.pack("<I", len(xmp)) \
+        + xmp + b"data" + struct.pack("<I", 0)
+    assert file_location_problem(write("talk.wav", wav)) == LOCATION_MESSAGE
+
+
+def docx(members: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_photo_with_gps_inside_a_word_document_is_found(write):
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(photo, "JPEG", exif=gps_exif())
+    assert file_location_problem(write("report.docx", docx({"word/media/image1.jpeg": photo.getvalue()}))) \
+        == LOCATION_MESSAGE
+    assert file_location_problem(write("clean.docx", docx({"word/media/image1.jpeg": clean_jpeg()}))) is None
+
+
+def test_a_zip_bomb_document_is_refused_not_expanded(write):
+    assert file_location_problem(write("bomb.xlsx", docx({"xl/huge.xml": bytes(300 * 1024 * 1024)}))) \
+        == TOO_PACKED_MESSAGE

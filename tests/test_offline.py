@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TinyArchive, mkdocs_build
+from conftest import REPO, SMALL_MP3, TinyArchive, mkdocs_build
 from test_browser import CHROMIUM_ARGS, _chromium, watched_page
 from test_site_pages import SITE_URL, jpeg, make_site, story
 
@@ -34,7 +34,7 @@ def write_archive(tiny: TinyArchive) -> None:
         "media:\n  - src: talk.mp3\n    type: audio\n    title: A talk\n    transcript: Words of the talk.\n"
         "attachments:\n  - src: report.pdf\n    title: Annual report\n"),
         body="Planting began. Read [about buses](story:buses)."),
-        files={"garden.jpg": jpeg(900, 600), "talk.mp3": b"mp3", "report.pdf": b"%PDF-1.4 example"})
+        files={"garden.jpg": jpeg(900, 600), "talk.mp3": SMALL_MP3, "report.pdf": b"%PDF-1.4 example"})
     tiny.story("buses", story("Buses for Ramsey", "2018", areas="[ramsey]", themes="[spaces-and-services]",
                               more="aliases: [/stories/old-buses/]\n"))
     tiny.story("gone", "---\ntitle: Gone story\ndate: 2017\nareas: [par-bay]\nthemes: [skills]\n"

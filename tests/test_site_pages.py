@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import REPO, mkdocs_build
+from conftest import REPO, SMALL_JPEG, SMALL_MP3, mkdocs_build
 
 SITE_URL = "https://example.org/voices-of-big-local/"
 BASE = urlsplit(SITE_URL).path
@@ -322,8 +322,8 @@ def test_folder_story_with_photo_media_and_documents(tiny):
         "media:\n  - src: talk.mp3\n    type: audio\n    title: A talk\n    transcript: talk.md\n"
         "  - url: https://video.example.org/film\n    type: video\n    transcript: Words spoken in the film.\n"
         "attachments:\n  - src: report.pdf\n    title: Annual report\n")),
-        files={"hub.jpg": jpeg(), "talk.mp3": b"mp3", "talk.md": b"Transcriptword said here.",
-               "report.pdf": b"%PDF-1.4 example", "unused.jpg": b"never published"})
+        files={"hub.jpg": jpeg(), "talk.mp3": SMALL_MP3, "talk.md": b"Transcriptword said here.",
+               "report.pdf": b"%PDF-1.4 example", "unused.jpg": SMALL_JPEG})
     site, log = build(tiny)
     page = read(site, "stories/hub")
     assert "The new hub&#x27;s front door" in page and "Photo by Example Group" in page

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GOOD_STORY, SMALL_JPEG
+from conftest import GOOD_STORY, SMALL_JPEG, SMALL_MP3, SMALL_MP4
 
 
 def with_line(old: str, new: str) -> str:
@@ -332,27 +332,27 @@ def test_image_symlink_escaping_the_folder(tiny, tmp_path):
 
 
 def test_media_needs_a_transcript(tiny):
-    tiny.story("audio", extra("media:\n  - src: talk.mp3\n    type: audio\n"), files={"talk.mp3": b"x"})
+    tiny.story("audio", extra("media:\n  - src: talk.mp3\n    type: audio\n"), files={"talk.mp3": SMALL_MP3})
     problem = tiny.only("media[1].transcript")
     assert problem.line == 8 and problem.message == "is required"
 
 
 def test_video_file_needs_captions(tiny):
     tiny.story("film", extra("media:\n  - src: film.mp4\n    type: video\n    transcript: Words.\n"),
-               files={"film.mp4": b"x"})
+               files={"film.mp4": SMALL_MP4})
     problem = tiny.only("media[1].captions")
     assert "required for a video file" in problem.message and ".vtt" in problem.hint
 
 
 def test_captions_must_be_webvtt(tiny):
     tiny.story("film", extra("media:\n  - src: film.mp4\n    type: video\n    transcript: Words.\n"
-                             "    captions: film.srt\n"), files={"film.mp4": b"x", "film.srt": b"x"})
+                             "    captions: film.srt\n"), files={"film.mp4": SMALL_MP4, "film.srt": b"1\n00:00:00,000 --> 00:00:01,000\nHello.\n"})
     assert "WebVTT" in tiny.only("media[1].captions").message
 
 
 def test_media_needs_src_or_url_not_both(tiny):
     tiny.story("both", extra("media:\n  - src: a.mp3\n    url: https://example.org/a\n    type: audio\n"
-                             "    transcript: Words.\n"), files={"a.mp3": b"x"})
+                             "    transcript: Words.\n"), files={"a.mp3": SMALL_MP3})
     assert "not both" in tiny.only("media[1]").message
 
 
@@ -364,7 +364,7 @@ def test_linked_media_with_inline_transcript_is_fine_in_a_single_file(tiny):
 
 def test_transcript_file_must_exist(tiny):
     tiny.story("audio", extra("media:\n  - src: a.mp3\n    type: audio\n    transcript: words.md\n"),
-               files={"a.mp3": b"x"})
+               files={"a.mp3": SMALL_MP3})
     assert "words.md" in tiny.only("media[1].transcript").message
 
 

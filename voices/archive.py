@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from voices.body_targets import body_targets
+from voices.content_files import clash_problems, folder_problems, transcript_readable
 from voices.contract import (
     AreaFrontMatter,
     ContractContext,
@@ -19,11 +21,18 @@ from voices.contract import (
 from voices.links import link_problems, path_link_problems
 from voices.paths import AREAS_DIR, DOCS_DIR, SETTINGS_FILE, STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
-from voices.reading import FieldPath, parse_front_matter_file
+from voices.reading import FieldPath, ParsedFile, field_name, parse_front_matter_file
 from voices.safe_html import body_problems, mask_code, url_scheme
 from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
-from voices.validate import TRANSCRIPT_SUFFIXES, body_image_problems, check_area, check_story
+from voices.validate import (
+    TRANSCRIPT_SUFFIXES,
+    body_file_problems,
+    body_image_problems,
+    check_area,
+    check_story,
+    named_files,
+)
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -77,8 +86,11 @@ class Story:
         if self.folder is None:
             return []
         names = [item.transcript.strip() for item in self.meta.media]
+        # Only plain files inside the folder: the checks refuse anything else, and reading must
+        # not be a second way round them.
         return [(name, self.folder / name) for name in names
-                if "\n" not in name and name.lower().endswith(TRANSCRIPT_SUFFIXES)]
+                if "\n" not in name and name.lower().endswith(TRANSCRIPT_SUFFIXES)
+                and transcript_readable(self.folder, name)]
 
 
 @dataclass
@@ -123,6 +135,12 @@ def find_content_files(directory: Path, root: Path) -> tuple[list[ContentFile], 
         if item.name.startswith(("_", ".")):
             continue
         rel = item.relative_to(root).as_posix()  # item comes from root, already resolved
+        if item.is_symlink() or (item.is_dir() and (item / "index.md").is_symlink()):
+            # A link can point anywhere (a draft, a file outside the repository): it would be published.
+            shown = rel if item.is_symlink() else f"{rel}/index.md"
+            problems.append(Problem(shown, 1, "file", "is a link to another file or folder (a symbolic link), "
+                                    "which could publish anything", "put the file itself here instead of a link"))
+            continue
         if item.is_dir():
             slug, file, folder = item.name, item / "index.md", item
             if not file.is_file():
@@ -188,7 +206,7 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
         if parsed is None:
             continue
         meta, found = check_area(parsed, context)
-        problems += found
+        problems += found + file_problems(root, entry, parsed)
         if meta is not None:
             areas[entry.slug] = Area(entry.slug, entry.path, entry.folder, meta, parsed.body, parsed.body_line,
                                      parsed.lines)
@@ -199,7 +217,7 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
         if parsed is None:
             continue
         meta, found = check_story(parsed, entry.folder, context, needs_consent)
-        problems += found
+        problems += found + file_problems(root, entry, parsed)
         if meta is not None:
             stories[entry.slug] = Story(entry.slug, entry.path, entry.folder, meta, parsed.body,
                                         parsed.body_line, parsed.lines)
@@ -209,6 +227,23 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
     problems += check_addresses(archive)
     problems += check_bodies(archive)
     return archive, sorted(problems)
+
+
+def file_problems(root: Path, entry: ContentFile, parsed: ParsedFile) -> list[Problem]:
+    """The files a story or area names in its text, and every file in its folder, named or not
+    (a withdrawn story's folder must be empty: voices/withdraw.py says so)."""
+    if parsed.data.get("status") == "withdrawn":
+        return []
+    found, named = body_file_problems(parsed.body, mask_code(parsed.body), entry.path, parsed.body_line,
+                                      entry.folder)
+    if entry.folder is not None:
+        named |= {name for _, name, _ in named_files(parsed.data)}
+        found += folder_problems(entry.folder, root, named)
+        used = [(name, parsed.line_of(path), field_name(path)) for path, name, _ in named_files(parsed.data)]
+        used += [(target.url, target.line, "body") for target in body_targets(parsed.body, parsed.body_line)
+                 if target.tag == "img" and target.attribute == "src"]
+        found += clash_problems(entry.path, used)
+    return found
 
 
 def check_bodies(archive: Archive) -> list[Problem]:

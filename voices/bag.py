@@ -20,6 +20,7 @@ import bagit
 import yaml
 
 from voices.archive import Area, Story
+from voices.content_files import publishable, transcript_readable
 from voices.exports import data_files
 from voices.images import IMAGE_SUFFIXES, ImageProblem, original_file_problem, scrub_in_place
 from voices.offline import OFFLINE_CONFIG, build_offline
@@ -229,14 +230,15 @@ def withdrawal_notice(story: Story) -> str:
 
 def _story_files(story: Story) -> list[str]:
     names = used_files(story)
-    names += [item.transcript.strip() for item in story.meta.media
-              if "\n" not in item.transcript.strip() and item.transcript.strip().lower().endswith((".md", ".txt"))]
+    names += [item.transcript.strip() for item in story.meta.media if story.folder is not None
+              and "\n" not in item.transcript.strip() and transcript_readable(story.folder, item.transcript.strip())]
     return list(dict.fromkeys(names))
 
 
 def _area_files(area: Area) -> list[str]:
     return list(dict.fromkeys(match.group(2) for match in MARKDOWN_IMAGE.finditer(area.body)
-                              if "/" not in match.group(2) and "://" not in match.group(2)))
+                              if "/" not in match.group(2) and "://" not in match.group(2)
+                              and area.folder is not None and publishable(area.folder, match.group(2))))
 
 
 def _copy_entry(root: Path, entry: Story | Area, names: list[str], out: Path) -> list[str]:

@@ -107,7 +107,6 @@ def _command_withdraw(args: argparse.Namespace) -> int:
 
 def _command_scrub(args: argparse.Namespace) -> int:
     from voices.images import IMAGE_SUFFIXES, ImageProblem, original_file_problem, scrub_in_place
-    from voices.media_files import MEDIA_SUFFIXES, PDF_SUFFIXES
 
     paths = [Path(name) for name in args.paths]
     missing = [str(path) for path in paths if not path.exists()]
@@ -127,15 +126,13 @@ def _command_scrub(args: argparse.Namespace) -> int:
             except ImageProblem as problem:
                 print(f"{file}: {problem}")
                 failed += 1
-        elif suffix in MEDIA_SUFFIXES or suffix in PDF_SUFFIXES:
+        else:
             found = original_file_problem(file)  # reported, never rewritten: re-muxing is not ours to do
             if found:
                 print(f"{file}: {found[0]}, which voices scrub cannot remove ({found[1]})")
                 failed += 1
             else:
                 print(f"{file}: no location found; left unchanged")
-        else:
-            print(f"{file}: not an image, audio, video or PDF file; skipped")
     if failed:
         print(f"{failed} file{'s' if failed != 1 else ''} still need{'s' if failed == 1 else ''} attention.",
               file=sys.stderr)

@@ -65,10 +65,132 @@ def is_publishable_suffix(suffix: str) -> bool:
 
 def file_name_problem(name: str) -> str | None:
     """Why a file name cannot be published, or None: control and bidirectional-override characters
-    make a name show as something else ("report‮fdp.exe" reads as "reportexe.pdf")."""
+    make a name show as something else ("report", U+202E, "fdp.exe" reads as "reportexe.pdf")."""
     for char in name:
         category = unicodedata.category(char)
         if category in ("Cc", "Cf", "Zl", "Zp"):
             return (f"its name holds an invisible control character (U+{ord(char):04X}), which can make "
                     "a file look like something else")
     return None
+
+
+# Names the build writes into a story's or an area's folder on the site (the page, its source,
+# the area feed): a file of the same name would replace it. Compared without case, as on the
+# file systems of Windows and macOS and on some hosts.
+GENERATED_NAMES = frozenset({"index.md", "index.html", "index.htm", "feed.xml"})
+
+
+def generated_name_problem(name: str) -> str | None:
+    """Why a file name would replace a page or feed the build writes beside it, or None."""
+    if name.lower() in GENERATED_NAMES:
+        return f"has the name of a file the site makes itself ({name.lower()}), so it would replace that page"
+    return None
+
+
+# --- What a file really is -----------------------------------------------------------------
+
+_ISO_BOXES = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot", b"uuid")
+# Markup a browser would run as a page or a picture with scripts, whatever the file is called.
+_MARKUP = ("<!doctype", "<html", "<head", "<body", "<script", "<svg", "<?xml", "<iframe", "<img",
+           "<object", "<embed", "<a ", "<div", "<style", "<meta", "<link", "<title", "<xsl",
+           "<!--", "<table", "<p>", "<h1", "<br", "<b>", "<font", "<iframe", "<base", "<x:")
+
+
+def sniff(head: bytes) -> str:
+    """What the first bytes of a file say it is: a short name such as "pdf", "jpeg", "zip",
+    "iso" (MP4, MOV, M4A, HEIC), "markup" (HTML, SVG, XML) or "text"; "unknown" otherwise."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] in (b"II*\0", b"MM\0*"):
+        return "tiff"
+    if head[:2] == b"BM":
+        return "bmp"
+    if head[4:8] in _ISO_BOXES:
+        return "iso"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "matroska"
+    if head.startswith(b"OggS"):
+        return "ogg"
+    if head.startswith(b"fLaC"):
+        return "flac"
+    if head.startswith(b"ID3"):
+        return "id3"  # MP3, or FLAC behind an ID3 tag: see sniff_after_id3
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if looks_like_markup(head):  # before MPEG audio: a UTF-16 mark (FF FE) looks like its frame sync
+        return "markup"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return "mpeg-audio"
+    if _is_text(head):
+        return "text"
+    return "unknown"
+
+
+def looks_like_markup(head: bytes) -> bool:
+    """Whether a file starts like HTML, SVG or XML (after a byte-order mark, spaces or a
+    UTF-16 encoding), which a browser may run as a page whatever the name says."""
+    text = _decoded(head).lstrip("\ufeff \t\r\n\f\v\0").lower()
+    return text.startswith(_MARKUP) or (text.startswith("<") and ("<svg" in text or "<html" in text
+                                                                  or "<script" in text))
+
+
+def _decoded(head: bytes) -> str:
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return head[2:].decode(encoding, "ignore")
+    if len(head) > 3 and head[1:4:2] == b"\0\0" and head[0]:  # UTF-16 without a mark
+        return head.decode("utf-16-le", "ignore")
+    return head.decode("utf-8", "ignore")
+
+
+def _is_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its mark (Excel's "Unicode text")
+        return not any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in _decoded(head)[:-1])
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # not just a character cut at the end of the sample
+            return False
+        text = head[:error.start].decode("utf-8")
+    return not any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text)
+
+
+# What each published suffix must look like inside.
+_EXPECTED = {
+    ".pdf": {"pdf"}, ".txt": {"text"}, ".csv": {"text"}, ".vtt": {"text"},
+    ".odt": {"zip"}, ".ods": {"zip"}, ".docx": {"zip"}, ".xlsx": {"zip"},
+    ".mp3": {"id3", "mpeg-audio"}, ".m4a": {"iso"}, ".mp4": {"iso"}, ".m4v": {"iso"}, ".mov": {"iso"},
+    ".ogg": {"ogg"}, ".oga": {"ogg"}, ".opus": {"ogg"}, ".ogv": {"ogg"},
+    ".wav": {"wav"}, ".flac": {"flac", "id3"}, ".webm": {"matroska"},
+}
+_WHAT = {"markup": "a web page or SVG (HTML/XML markup)", "text": "plain text", "zip": "a ZIP archive",
+         "iso": "an MP4/QuickTime file", "matroska": "a WebM/Matroska file", "id3": "an MP3 file",
+         "mpeg-audio": "an MP3 file", "unknown": "something else"}
+
+
+def content_problem(name: str, head: bytes) -> str | None:
+    """Why a published file's bytes are not what its suffix says (``evil.pdf`` that is HTML,
+    ``film.mp4`` that is a web page), or None. ``head`` is the file's first few KB."""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    expected = _EXPECTED.get(suffix)
+    if expected is None:
+        return None
+    found = sniff(head)
+    if suffix == ".vtt" and found == "text" and not _decoded(head).lstrip("\ufeff").startswith("WEBVTT"):
+        return "is not a WebVTT file: it must start with the line WEBVTT"
+    if found in expected:
+        return None
+    label = PUBLISHED_FILE_TYPES[suffix].label
+    inside = _WHAT.get(found, "a " + found.upper() + " file")
+    return (f"ends in {suffix} ({label}), but inside it is {inside}"
+            + (", which a browser could run as a page" if found == "markup" else ""))

@@ -29,12 +29,8 @@ from urllib.parse import quote
 
 from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, JpegImagePlugin
 
-from voices.media_files import (
-    MEDIA_SUFFIXES,
-    PDF_SUFFIXES,
-    media_location_problem,
-    pdf_metadata_problem,
-)
+from voices.file_types import sniff
+from voices.media_files import LOCATION_MESSAGE, file_location_problem
 
 try:  # HEIC is what iPhones take; Pillow reads it through pillow-heif (libheif).
     import pillow_heif
@@ -59,6 +55,9 @@ MEDIA_HINT = ("remove it before uploading: export again without location, or run
               "ffmpeg -i IN -map_metadata -1 -c copy OUT (see the guide)")
 PDF_HINT = ("export the PDF again without its metadata, e.g. with your PDF editor's "
             "“remove hidden information” (see the guide)")
+DOCUMENT_HINT = ("remove it before uploading: in Word or LibreOffice use “Inspect document” / “remove "
+                 "personal information”, and put in photos exported without location (see the guide)")
+_PICTURE_KINDS = frozenset({"jpeg", "png", "webp", "gif", "tiff", "bmp"})
 
 # Where private details live beyond the EXIF tags below, as they appear in XMP text.
 _XMP_LOCATION = (b"exif:gps", b"gpslatitude", b"gpslongitude", b"iptc4xmpcore:location",
@@ -577,23 +576,29 @@ def _repository_path(path: Path) -> str:
 
 
 def original_file_problem(path: Path) -> tuple[str, str] | None:
-    """(message, hint) when one file a story names cannot be published as it is, by its suffix:
-    an image that cannot be used or carries private data, or media or a PDF carrying location."""
-    suffix = path.suffix.lower()
-    if suffix in IMAGE_SUFFIXES:
+    """(message, hint) when a file in a story's or area's folder cannot be published as it is: a
+    picture that cannot be used or carries private data, or any other file carrying location.
+    What the file is comes from its bytes, not its name: a photo renamed ``.pdf`` is still read as
+    a photo, an MP4 renamed ``.webm`` as an MP4."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        head = b""
+    kind = sniff(head)
+    is_heic = kind == "iso" and head[8:12] in _HEIC_BRANDS
+    if path.suffix.lower() in IMAGE_SUFFIXES or kind in _PICTURE_KINDS or is_heic:
         try:
             info = _inspect(path, DEFAULT_SETTINGS)
         except ImageProblem as problem:
             return problem.message, problem.hint
-        found = [what for what, present in (("location (GPS) data", info.has_location),
+        found = [what for what, present in (("location (GPS) data", info.has_location
+                                             or file_location_problem(path) == LOCATION_MESSAGE),
                                             ("the camera owner's details", info.has_owner)) if present]
         if found:
             return f"carries {' and '.join(found)}", SCRUB_HINT.format(path=_repository_path(path))
         return None
-    if suffix in MEDIA_SUFFIXES:
-        message = media_location_problem(path)
-        return (message, MEDIA_HINT) if message else None
-    if suffix in PDF_SUFFIXES:
-        message = pdf_metadata_problem(path)
-        return (message, PDF_HINT) if message else None
-    return None
+    message = file_location_problem(path)
+    if message is None:
+        return None
+    return message, PDF_HINT if kind == "pdf" else DOCUMENT_HINT if kind == "zip" else MEDIA_HINT

@@ -20,7 +20,9 @@ from voices import offline
 from voices.archive import Archive, Area, Story, load_archive
 from voices.assemble import SitePlan, plan_site
 from voices.audit import audit_site
+from voices.body_targets import body_targets
 from voices.caches import IMAGE_CACHE, INDEXED_PAGES, purge_withdrawn
+from voices.content_files import publishable
 from voices.exports import data_files, feeds
 from voices.forks import can_fork, usable_cores
 from voices.history import file_date, last_modified
@@ -56,10 +58,9 @@ from voices.search import (
 )
 from voices.settings import fill_placeholders
 from voices.urls import absolute_url, relative_url
-from voices.validate import MARKDOWN_IMAGE
+from voices.validate import MARKDOWN_IMAGE, body_file_reference
 
 LANGUAGE = "en-GB"
-_BODY_FILE = re.compile(r"\]\(\s*<?([^)\s>#?:]+)")  # relative link or image targets in a body
 
 
 class BuildRefused(Exception):
@@ -151,9 +152,7 @@ class SiteBuild:
             for name in used_files(story):
                 if Path(name).suffix.lower() in IMAGE_SUFFIXES:
                     continue
-                source = story.folder / name
-                if source.is_file() and source.resolve().is_relative_to(story.folder.resolve()):
-                    files[story_file(story, name)] = source
+                files[story_file(story, name)] = story.folder / name
         return files
 
     def redirect_files(self, offline_copy: bool = False) -> dict[str, str]:
@@ -491,7 +490,8 @@ def process_images(root: Path, stories: list[Story],
             name = match.group(2)
             if Path(name).suffix.lower() in IMAGE_SUFFIXES and "/" not in name and name not in wanted:
                 wanted[name] = (html.unescape(match.group(1)), True, BODY_SIZES)
-        jobs += [(entry, folder, name, alt, lazy, sizes) for name, (alt, lazy, sizes) in wanted.items()]
+        jobs += [(entry, folder, name, alt, lazy, sizes) for name, (alt, lazy, sizes) in wanted.items()
+                 if publishable(entry.folder, name)]  # whatever the checks said, nothing from outside
     work = [(entry.folder / name, cache / "site" / folder, cache / "store") for entry, folder, name, *_ in jobs]
     for (entry, folder, name, alt, lazy, sizes), (variants, encoded, failure) in zip(jobs, _copies_of(work)):
         result.encoded += encoded
@@ -557,15 +557,19 @@ def code_block(text: str, language: str = "") -> str:
 
 def used_files(story: Story) -> list[str]:
     """The files in a story's folder that its page uses: photo, media, captions, attachments,
-    and files its text links to or shows."""
+    and files its text links to or shows. Only plain files inside the folder, of types on the
+    allow-list, with safe names: the checks refuse anything else, and the build must not be a
+    second way round them."""
+    if story.folder is None:
+        return []
     meta = story.meta
     names = [meta.image.src] if meta.image else []
     for item in meta.media:
         names += [n for n in (item.src, item.captions) if n]
     names += [a.src for a in meta.attachments]
-    names += [m.group(1) for m in _BODY_FILE.finditer(story.body)
-              if not m.group(1).endswith(".md") and "/" not in m.group(1).strip("./")]
-    return list(dict.fromkeys(names))
+    names += [reference[0] for target in body_targets(story.body)
+              if (reference := body_file_reference(target)) is not None and not reference[1]]
+    return [name for name in dict.fromkeys(names) if publishable(story.folder, name)]
 
 
 def redirect_html(relative: str, absolute: str) -> str:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
 
+from voices.body_targets import Target, body_targets
+from voices.content_files import NOT_IN_FOLDER, is_outside, reference_problem
 from voices.contract import (
     EXAMPLES,
     AreaFrontMatter,
@@ -22,9 +25,9 @@ from voices.contract import (
     StoryFrontMatter,
     did_you_mean,
 )
-from voices.images import original_file_problem
 from voices.problems import Problem
 from voices.reading import FieldPath, ParsedFile, field_name
+from voices.safe_html import url_scheme
 from voices.withdraw import withdrawal_residue
 
 # Free-text fields where an unquoted " #" silently cuts the value short.
@@ -270,9 +273,9 @@ def _template_examples(value: Any, path: FieldPath = (), seen: set[int] | None =
 
 
 def _story_files(parsed: ParsedFile, folder: Path | None) -> list[Problem]:
-    """Every file the front matter names must exist inside the story's own folder."""
+    """Every file the front matter names must be a usable file inside the story's own folder."""
     problems: list[Problem] = []
-    for path, name in _named_files(parsed.data):
+    for path, name, kind in named_files(parsed.data):
         where = field_name(path)
         line = parsed.line_of(path)
         if folder is None:
@@ -281,28 +284,15 @@ def _story_files(parsed: ParsedFile, folder: Path | None) -> list[Problem]:
                                     f"move {parsed.path} to {parsed.path[:-3]}/index.md and put "
                                     f"{name} beside it"))
             continue
-        target = folder / name
-        try:
-            inside = target.resolve().is_relative_to(folder.resolve())
-        except OSError:
-            inside = False
-        if not inside:
-            problems.append(Problem(parsed.path, line, where, f"“{name}” is outside the story's folder",
-                                    "put the file beside index.md and give just its name"))
-        elif not target.is_file():
+        found = reference_problem(folder, name, kind)
+        if found and found[0] == NOT_IN_FOLDER:
             present = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != "index.md")
             hint = did_you_mean(name, present) if present else "upload the file into the story's folder"
             if hint.startswith("use"):
                 hint = f"files in the folder: {', '.join(present)}"
             problems.append(Problem(parsed.path, line, where, f"“{name}” is not in the story's folder", hint))
-        elif path[-1] == "captions" and not name.lower().endswith(".vtt"):
-            problems.append(Problem(parsed.path, line, where, "captions must be a WebVTT (.vtt) file",
-                                    "export the captions as WebVTT"))
-        else:
-            # The repository is public: an original that leaks location is published already.
-            found = original_file_problem(target)
-            if found:
-                problems.append(Problem(parsed.path, line, where, f"“{name}” {found[0]}", found[1]))
+        elif found:
+            problems.append(Problem(parsed.path, line, where, f"“{name}” {found[0]}", found[1]))
     return problems
 
 
@@ -311,8 +301,8 @@ MARKDOWN_IMAGE = re.compile(r'!\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^)\s>]+)>?(?:\s+
 
 
 def body_image_problems(body: str, masked: str, path: str, first_line: int, folder: Path | None) -> list[Problem]:
-    """Images in the text: alt text given (decorative ones say alt="" explicitly), the file in
-    the folder, and the file free of location or owner data."""
+    """Images in the text have alt text (decorative ones say alt="" explicitly). Where their
+    files are and what they hold is checked with every other address (``body_file_problems``)."""
     problems = []
     for match in MARKDOWN_IMAGE.finditer(masked):
         alt, name, attributes = body[match.start(1):match.end(1)], match.group(2), match.group(3) or ""
@@ -321,40 +311,81 @@ def body_image_problems(body: str, masked: str, path: str, first_line: int, fold
             problems.append(Problem(path, line, "body", f"the image {name} has no alt text",
                                     f"describe it: ![what the picture shows]({name}) — or, if it is only "
                                     f'decoration, write ![]({name}){{: alt="" }}'))
-        if name.startswith(("#", "data:")):
-            continue
-        if "://" in name or name.startswith("//"):  # the site must fetch nothing from other sites
-            problems.append(Problem(path, line, "body", f"the image {name} is on another site, and the archive's "
-                                    "pages load nothing from other sites",
-                                    "with permission, download it, upload it beside index.md and give just its "
-                                    "file name; or link to it: [what it shows](" + name + ")"))
-            continue
-        if name.startswith("/"):
-            continue
-        target = folder / name if folder is not None else None
-        if target is None or not target.is_file() or ".." in name.split("/"):
-            where = "the story's folder" if folder is not None else "a folder (stories/<slug>/index.md)"
-            problems.append(Problem(path, line, "body", f"the image {name} is not in {where}",
-                                    "upload it beside index.md and give just its file name"))
-            continue
-        found = original_file_problem(target)
-        if found:
-            problems.append(Problem(path, line, "body", f"the image {name} {found[0]}", found[1]))
     return problems
 
 
-def _named_files(data: dict[Any, Any]) -> list[tuple[FieldPath, str]]:
-    """(field path, file name) for every file the front matter points at; skips malformed ones."""
-    found: list[tuple[FieldPath, str]] = []
+def body_file_problems(body: str, masked: str, path: str, first_line: int,
+                       folder: Path | None) -> tuple[list[Problem], set[str]]:
+    """Every address the text links to or loads (voices/body_targets.py): nothing loaded from
+    another site, and every file named a usable file in the page's own folder. Also the names
+    of the folder's files the text uses (so the folder check does not report them again)."""
+    problems: list[Problem] = []
+    named: set[str] = set()
+    inline_images = {match.group(2) for match in MARKDOWN_IMAGE.finditer(masked)}
+    where = "the story's folder" if path.startswith("stories/") else "the area's folder"
+    for target in body_targets(body, first_line):
+        reference = body_file_reference(target)
+        if reference is None:
+            continue
+        name, remote = reference
+        picture = target.loads
+        if remote:
+            problems.append(Problem(path, target.line, "body", f"the {'image' if target.tag == 'img' else 'file'} "
+                                    f"{name} is on another site, and the archive's pages load nothing from other sites",
+                                    "with permission, download it, upload it beside index.md and give just its "
+                                    "file name; or link to it: [what it shows](" + name + ")"))
+            continue
+        what = "image" if picture else "file"
+        if folder is None:
+            problems.append(Problem(path, target.line, "body", f"the {what} {name} is not in a folder "
+                                    "(stories/<slug>/index.md)", "make the story a folder: move it to "
+                                    f"{path[:-3]}/index.md and upload {name} beside it"))
+            continue
+        found = reference_problem(folder, name, "photo" if picture else "document")
+        if found is None and picture and ("/" in name or name not in inline_images):
+            found = ("is not written as an image in place",
+                     (f"write ![what it shows]({PurePosixPath(name).name}) where it belongs, with the file beside "
+                     "index.md (reference-style images and subfolders are not made into the site's picture copies)"))
+        if found and found[0] == NOT_IN_FOLDER:
+            found = (f"is not in {where}", "upload it beside index.md and give just its file name")
+        if found:
+            problems.append(Problem(path, target.line, "body", f"the {what} {name} {found[0]}", found[1]))
+        if not is_outside(folder, name):
+            named.add(PurePosixPath(name).as_posix())  # reported here, if at all: not again as a loose file
+    return sorted(dict.fromkeys(problems), key=lambda p: p.line), named
 
-    def take(path: FieldPath, value: Any) -> None:
-        if isinstance(value, str) and value.strip() and "://" not in value and not value.startswith("/") \
-                and ".." not in value.split("/"):
-            found.append((path, value.strip()))
+
+def body_file_reference(target: Target) -> tuple[str, bool] | None:
+    """(file name or address, whether it is on another site) when ``target`` names a file or
+    loads something; None for links to pages, anchors, email and the archive's own links."""
+    url = target.url.strip()
+    scheme = url_scheme(url)
+    remote = scheme in ("http", "https") or url.replace("\\", "/").startswith("//")
+    if remote:
+        return (url, True) if target.loads else None
+    if scheme is not None or not url or url.startswith("#"):
+        return None  # mailto:, story: and the like; what is refused there is safe_html's business
+    name = unquote(url.split("#", 1)[0].split("?", 1)[0])
+    last = PurePosixPath(name.replace("\\", "/")).name
+    if not target.loads and (name.endswith(("/", "\\")) or "." not in last or last.lower().endswith(".md")):
+        return None  # a page of the site (MkDocs checks those links)
+    return name.removeprefix("./"), False
+
+
+def named_files(data: dict[Any, Any]) -> list[tuple[FieldPath, str, str]]:
+    """(field path, file name, kind of file) for every file the front matter points at. Values
+    the contract refuses as paths (``..``, absolute) are left to its message, except the
+    transcript, which may also be plain text and so has no such rule there."""
+    found: list[tuple[FieldPath, str, str]] = []
+
+    def take(path: FieldPath, value: Any, kind: str, any_path: bool = False) -> None:
+        if isinstance(value, str) and value.strip() and (any_path or (
+                "://" not in value and not value.startswith("/") and ".." not in value.split("/"))):
+            found.append((path, value.strip(), kind))
 
     image = data.get("image")
     if isinstance(image, dict):
-        take(("image", "src"), image.get("src"))
+        take(("image", "src"), image.get("src"), "photo")
     for group, keys in (("media", ("src", "captions")), ("attachments", ("src",))):
         items = data.get(group)
         if not isinstance(items, list):
@@ -363,12 +394,19 @@ def _named_files(data: dict[Any, Any]) -> list[tuple[FieldPath, str]]:
             if not isinstance(item, dict):
                 continue
             for key in keys:
-                take((group, index, key), item.get(key))
+                kind = ("document" if group == "attachments" else "captions" if key == "captions"
+                        else item.get("type") if item.get("type") in ("audio", "video") else "media")
+                take((group, index, key), item.get(key), kind)
             transcript = item.get("transcript")
-            if (group == "media" and isinstance(transcript, str) and "\n" not in transcript.strip()
-                    and transcript.strip().lower().endswith(TRANSCRIPT_SUFFIXES)):
-                take((group, index, "transcript"), transcript)
+            if group == "media" and is_transcript_file(transcript):
+                take((group, index, "transcript"), transcript, "transcript", any_path=True)
     return found
+
+
+def is_transcript_file(value: Any) -> bool:
+    """Whether a media item's transcript names a file (else it is the text itself)."""
+    return (isinstance(value, str) and "\n" not in value.strip()
+            and value.strip().lower().endswith(TRANSCRIPT_SUFFIXES))
 
 
 # --- areas ---------------------------------------------------------------------------------
