@@ -310,8 +310,9 @@ def test_the_transcript_reader_never_reads_outside_the_folder(tiny):
                  files={"talk.mp3": SMALL_MP3})
     archive, problems = load_archive(tiny.root)
     assert any(p.field == "media[1].transcript" for p in problems)
-    with pytest.raises(ValueError, match="not a file in the story's folder"):
-        build_pages(archive, plan_site(archive))
+    # Even with the checks bypassed, the page shows the value as text and reads nothing outside.
+    pages = build_pages(archive, plan_site(archive))
+    assert not any("Quokkaphrenic" in page.markdown for page in pages)
 
 
 def test_a_good_folder_story_still_builds_with_its_files(tiny):

@@ -45,18 +45,31 @@ class Target:
 def body_targets(body: str, first_line: int = 1) -> list[Target]:
     """Every link and resource address in a Markdown body, with the line it is written on
     (``first_line`` is the file line the body starts on)."""
+    found = _targets(body)
+    if isinstance(found, str):
+        return []  # it cannot be rendered, so it publishes nothing: unreadable() says why
     return [Target(tag, attribute, url, loads, first_line + offset)
-            for tag, attribute, url, loads, offset in _targets(body)]
+            for tag, attribute, url, loads, offset in found]
+
+
+def unreadable(body: str) -> str | None:
+    """Why Python-Markdown cannot render the body (with the site's settings), or None."""
+    found = _targets(body)
+    return found if isinstance(found, str) else None
 
 
 @functools.lru_cache(maxsize=32_768)  # the check, then the build, ask for the same bodies
-def _targets(body: str) -> tuple[tuple[str, str, str, bool, int], ...]:
+def _targets(body: str) -> tuple[tuple[str, str, str, bool, int], ...] | str:
     if not _may_name_a_file_or_load(body):
         return ()
     converter = _converter()
     converter.reset()
     collector = _Collector()
-    collector.feed(converter.convert(body))
+    try:
+        html = converter.convert(body)
+    except Exception as error:  # an extension's bug on odd input must be a message, not a crash
+        return f"{type(error).__name__}: {error}"
+    collector.feed(html)
     collector.close()
     return tuple((tag, attribute, url, loads, _line_of(body, url)) for tag, attribute, url, loads in collector.found)
 

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
 
-from voices.body_targets import Target, body_targets
+from voices.body_targets import Target, body_targets, unreadable
 from voices.content_files import NOT_IN_FOLDER, is_outside, reference_problem
 from voices.contract import (
     EXAMPLES,
@@ -323,6 +323,11 @@ def body_file_problems(body: str, masked: str, path: str, first_line: int,
     named: set[str] = set()
     inline_images = {match.group(2) for match in MARKDOWN_IMAGE.finditer(masked)}
     where = "the story's folder" if path.startswith("stories/") else "the area's folder"
+    why = unreadable(body)
+    if why:
+        problems.append(Problem(path, first_line, "body", f"cannot be turned into a web page ({why})",
+                                "look for an attribute list such as {: id } with no value, or an unfinished "
+                                "HTML tag; other messages for this file may point at it"))
     for target in body_targets(body, first_line):
         reference = body_file_reference(target)
         if reference is None:
