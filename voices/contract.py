@@ -287,7 +287,10 @@ def _check_web_url(value: str) -> str:
 
 
 def _check_site_path(value: str) -> str:
-    if not value.startswith("/") or "://" in value or ".." in value.split("/") or re.search(r"\s|[?#]", value):
+    parts = value.split("/")[1:]
+    # "." and ".." and empty parts would name another address than they seem to (/./feed.xml).
+    if (not value.startswith("/") or "://" in value or re.search(r"[\s?#\\\x00-\x1f\x7f]", value)
+            or any(part in (".", "..") for part in parts) or "" in parts[:-1]):
         raise fail(f"“{value}” is not a path on this site",
                    "write the old address without the domain, starting with /, e.g. /stories/old-name/")
     return value
