@@ -1,5 +1,7 @@
 """MkDocs adapter: hooks that hand the work to the core package (``voices``).
 
+- on_config takes the folder's build lock first (voices/build_lock.py): a second build at the
+  same time stops with a message; on_post_build and on_build_error release it.
 - on_startup: ``serve`` previews drafts; ``build`` never publishes them, except for a pull
   request's preview (``VOICES_PREVIEW=1``: drafts, noindex, its own address; voices/preview.py).
 - on_config: load, check and assemble the archive; any content problem fails the build, listed.
@@ -44,6 +46,7 @@ from nav_cache import NavCache
 from rendering import convert_ahead, file_reading_extensions, render_page, settings_of
 
 from voices import offline
+from voices.build_lock import BuildBusy, BuildLock
 from voices.forks import usable_cores
 from voices.preview import BuildMode, SiteUrlError, noindex
 from voices.render_cache import RENDER_CACHE, RenderCache
@@ -73,6 +76,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                           "on the list of extensions that read only the page (hooks/rendering.py, SAFE_EXTENSIONS); "
                           "an extension that includes files would let a story publish any file of the repository. "
                           "Remove it, or add it there once you have checked it cannot read files.")
+    _release_lock()  # a serve rebuild whose last build ended without either hook
+    try:  # before anything is read or written; released in on_post_build or on_build_error
+        _state["lock"] = BuildLock.take(root)
+    except BuildBusy as busy:
+        raise PluginError(str(busy)) from None
     try:
         mode = BuildMode.of(_state["command"], os.environ, offline=not config.use_directory_urls)
     except SiteUrlError as error:
@@ -187,6 +195,13 @@ def on_build_error(error: Exception) -> None:
     if site is not None:
         site.stop_search_index()
         site.wait_for_removals()
+    _release_lock()
+
+
+def _release_lock() -> None:
+    lock: BuildLock | None = _state.pop("lock", None)
+    if lock is not None:
+        lock.release()
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -219,3 +234,5 @@ def on_post_build(config: MkDocsConfig) -> None:
         log.info(site.closing_report(site_dir))
     except BuildRefused as refused:
         raise PluginError(str(refused)) from None
+    finally:
+        _release_lock()

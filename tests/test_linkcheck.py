@@ -53,12 +53,29 @@ class Pages(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+# The contract refuses addresses by IP number: the local server gets a private-use name,
+# resolved to this machine while these tests run.
+LOCAL_NAME = "links.voices.internal"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_name():
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        return real("127.0.0.1" if host == LOCAL_NAME else host, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket, "getaddrinfo", resolve)
+        yield
+
+
 @pytest.fixture(scope="module")
 def server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield f"http://{LOCAL_NAME}:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
 
@@ -76,7 +93,7 @@ def line_of(path: Path, text: str) -> int:
 
 @pytest.fixture
 def linked(tiny, server):
-    refused = f"http://127.0.0.1:{closed_port()}/nothing-listens"
+    refused = f"http://{LOCAL_NAME}:{closed_port()}/nothing-listens"
     area = tiny.area("par-bay", f"""\
         ---
         name: Par Bay
@@ -192,7 +209,7 @@ def test_when_no_site_can_be_reached_nothing_is_called_dead(tiny, tmp_path, monk
     output = tmp_path / "output.txt"
     monkeypatch.setenv("GITHUB_OUTPUT", str(output))
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    sources = "".join(f"  - url: http://127.0.0.1:{closed_port()}/page-{n}\n" for n in range(3))
+    sources = "".join(f"  - url: http://{LOCAL_NAME}:{closed_port()}/page-{n}\n" for n in range(3))
     tiny.area("ramsey", f"---\nname: Ramsey\nsources:\n{sources}---\n")
     report_file = tmp_path / "links.md"
     assert main(["--root", str(tiny.root), "links", "--report", str(report_file), "--timeout", "1"]) == 1

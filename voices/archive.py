@@ -25,6 +25,7 @@ from voices.reading import FieldPath, ParsedFile, field_name, parse_front_matter
 from voices.safe_html import body_problems, mask_code, url_scheme
 from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
+from voices.urls import GENERATED_TOP_LEVEL, RESERVED_SLUGS, redirect_file
 from voices.validate import (
     TRANSCRIPT_SUFFIXES,
     body_file_problems,
@@ -161,6 +162,13 @@ def find_content_files(directory: Path, root: Path) -> tuple[list[ContentFile], 
                                     f"“{slug}” is not a valid slug: the file name becomes the address",
                                     f"rename it to {slugify(slug) or 'a-short-name'} (lowercase letters, "
                                     "digits and single hyphens)"))
+            continue
+        if slug in RESERVED_SLUGS:
+            what = "stories" if directory.name == STORIES_DIR else "areas"
+            problems.append(Problem(path, 1, "file name",
+                                    f"“{slug}” cannot be the name of a story or area: /{what}/{slug}/ is the "
+                                    f"list of all {what}",
+                                    "rename the file to a short name of its own, e.g. our-garden.md"))
             continue
         if slug in entries:
             problems.append(Problem(path, 1, "file name", f"the slug “{slug}” is used twice",
@@ -346,24 +354,64 @@ def _normal_path(path: str) -> str:
     return path if path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/"
 
 
+def reserved_top_level(root: Path) -> frozenset[str]:
+    """The first parts of addresses the site's own pages and files use: what the build
+    generates (``GENERATED_TOP_LEVEL``) and the hand-written pages and files in ``docs/``."""
+    docs = root / DOCS_DIR
+    written = {entry.stem if entry.suffix == ".md" else entry.name
+               for entry in docs.iterdir()} if docs.is_dir() else set()
+    return frozenset(name.casefold() for name in GENERATED_TOP_LEVEL | written)
+
+
+def _reserved_address(alias: str, reserved: frozenset[str]) -> bool:
+    """Whether an alias would write into the site's own pages or files. Under /stories/ an old
+    story's address (one part: /stories/old-name/) is what aliases are for; anything deeper
+    is where stories keep their files. Names are compared ignoring case, as some disks do."""
+    parts = alias.strip("/").split("/")
+    first = parts[0].casefold()
+    if first == STORIES_DIR:
+        return len(parts) != 2 or parts[1].removesuffix(".html").casefold() in RESERVED_SLUGS
+    return first in reserved or first == ""
+
+
 def check_addresses(archive: Archive) -> list[Problem]:
-    """An alias must not take the address of a real page or another story's alias."""
+    """An alias must not take the address of a real page, of a page or file the build writes
+    (feeds, open data, search, browse pages, the theme's files), or another story's alias."""
     problems: list[Problem] = []
     taken = {f"/{story.url}": story.path for story in archive.stories.values()}
     taken |= {f"/{area.url}": area.path for area in archive.areas.values()}
     taken |= {url: f"{DOCS_DIR}/ page" for url in page_urls(archive.root)}
+    reserved = reserved_top_level(archive.root)
     claimed: dict[str, str] = {}
+    files = {redirect_file(alias).casefold(): alias for story in archive.stories.values()
+             for alias in story.meta.aliases}
     for story in archive.stories.values():
         for index, alias in enumerate(story.meta.aliases):
             key = _normal_path(alias)
             line = story.lines.get(("aliases", index), story.lines.get(("aliases",), 1))
+            inside = next((files[folder] for folder in _folders(redirect_file(alias).casefold())
+                           if folder in files), None)
             if key in taken:
-                problems.append(Problem(story.path, line, f"aliases[{index + 1}]",
-                                        f"{alias} is the address of a page that exists ({taken[key]})",
-                                        "an alias is an old address that no longer has its own page"))
+                found = (f"{alias} is the address of a page that exists ({taken[key]})",
+                         "an alias is an old address that no longer has its own page")
+            elif _reserved_address(key, reserved):
+                found = (f"{alias} is an address the archive's own pages and files use",
+                         "an alias is an old address of this story, e.g. /stories/old-name/; remove this one")
+            elif inside is not None:
+                found = (f"{alias} is inside another alias's address ({inside})",
+                         "keep one of the two; an old address ending in .html cannot hold others")
             elif key in claimed and claimed[key] != story.path:
-                problems.append(Problem(story.path, line, f"aliases[{index + 1}]",
-                                        f"{alias} is already an alias of {claimed[key]}",
-                                        "an old address can redirect to one story only"))
+                found = (f"{alias} is already an alias of {claimed[key]}",
+                         "an old address can redirect to one story only")
+            else:
+                claimed[key] = story.path
+                continue
+            problems.append(Problem(story.path, line, f"aliases[{index + 1}]", *found))
             claimed.setdefault(key, story.path)
     return problems
+
+
+def _folders(path: str) -> list[str]:
+    """``a/b/c.html`` → ``a``, ``a/b``: the folders a file is written in."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: end]) for end in range(1, len(parts) + 1)]

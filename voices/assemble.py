@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 from voices.archive import Archive, Story
 from voices.contract import REGIONS
+from voices.urls import BROWSE_GROUPS
 
 PAGE_SIZE = 50  # stories per browse page: keeps every listing page small at any archive size
 RELATED_COUNT = 4
 RELATED_WINDOW = 6  # neighbours looked at on each side in each shared area or theme list
-GROUPS = ("themes", "regions", "programmes", "kinds", "years")
+GROUPS = BROWSE_GROUPS
 
 
 @dataclass

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from voices.assemble import SitePlan
 from voices.pages import link
 from voices.settings import ArchiveSettings
-from voices.urls import absolute_url, page_url
+from voices.urls import absolute_url, page_url, redirect_file
 
 OFFLINE_CONFIG = "mkdocs.offline.yml"
 OFFLINE_SITE = "site-offline"
@@ -42,7 +42,7 @@ def redirect_files(plan: SitePlan, page_sources: set[str], settings: ArchiveSett
 
     files = {}
     for alias, target in plan.redirects.items():
-        path = alias if alias.endswith(".html") else alias.rstrip("/") + "/index.html"
+        path = redirect_file(alias)
         folder_form = target + "index.md"
         source = folder_form if folder_form in page_sources else target.rstrip("/") + ".md"
         relative = posixpath.relpath(page_file(source), posixpath.dirname(path) or ".")

@@ -11,7 +11,9 @@ import calendar
 import html
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from voices.archive import Archive, Area, Story
 from voices.assemble import GROUPS, Listing, SitePlan
@@ -52,6 +54,30 @@ def display_date(value: str) -> str:
 def text(value: str) -> str:
     """Plain text made safe inside Markdown: HTML escaped, Markdown punctuation backslashed."""
     return re.sub(r"([\\`*_\[\]()#!{}|])", r"\\\1", html.escape(value, quote=False))
+
+
+# Characters kept as they are in an address written into a page; every other ASCII character
+# (quotes, angle brackets, backslashes, backticks, square brackets, spaces) is percent-encoded.
+_HREF_KEPT = frozenset("-._~:/?#@!$&()*+,;=%")
+
+
+def _href(url: str) -> str:
+    """An address as it may stand in an ``href``: percent-encoded wherever it could end the
+    attribute or be read as Markdown; letters of other alphabets (bücher.de) stay readable."""
+    return "".join(
+        character if (character.isascii() and (character.isalnum() or character in _HREF_KEPT))
+        or (not character.isascii() and unicodedata.category(character)[0] not in "CZ")
+        else quote(character, safe="")
+        for character in url)
+
+
+def external_link(label: str, url: str, css_class: str = "") -> str:
+    """A link to another site, written as HTML rather than as Markdown's ``[label](url)``: the
+    contract checks every address, and even so nothing in one can end the link, add an
+    attribute or a tag, or start Markdown of its own. ``label`` is Markdown (escape it with
+    ``text``)."""
+    attributes = f' class="{html.escape(css_class, quote=True)}"' if css_class else ""
+    return f'<a href="{html.escape(_href(url), quote=True)}"{attributes}>{label}</a>'
 
 
 def link(from_src: str, to_src: str) -> str:
@@ -198,7 +224,7 @@ def _media(story: Story, src: str, target) -> list[str]:
                 out += [f'<video controls preload="none" src="{source}">{track}</video>', ""]
         else:
             what = "Listen to" if item.type == "audio" else "Watch"
-            out += [f"[{what} “{text(label)}” (opens on another site)]({item.url}){{ .voices-external }}", ""]
+            out += [external_link(f"{what} “{text(label)}” (opens on another site)", item.url or "", "voices-external"), ""]
         out += ['<details class="voices-transcript" markdown>', "<summary>Transcript</summary>", "",
                 _transcript(story, item.transcript, src, target), "", "</details>", ""]
     return out
@@ -221,9 +247,9 @@ def _story_footer(story: Story, archive: Archive, src: str) -> list[str]:
     settings = archive.settings
     licence_id = story.meta.licence or settings.default_licence
     licence = next(item for item in settings.licences if item.id == licence_id)
-    parts = [f"Published under [{text(licence.label)}]({licence.url})."]
+    parts = [f"Published under {external_link(text(licence.label), licence.url)}."]
     if story.meta.source_url:
-        parts.append(f"First published at [{text(_host(story.meta.source_url))}]({story.meta.source_url}).")
+        parts.append(f"First published at {external_link(text(_host(story.meta.source_url)), story.meta.source_url)}.")
     return ['<div class="voices-licence" markdown>', "", " ".join(parts), "", "</div>", "",
             "## Cite this story", "", '<div class="voices-cite" markdown>', "",
             text(citation_text(story, archive)), "", "</div>", ""]
@@ -279,7 +305,7 @@ def area_page(area: Area, archive: Archive, plan: SitePlan, target,
     if meta.started:
         facts.append(f"- **Started:** {meta.started}")
     if meta.website:
-        facts.append(f"- **Website:** [{text(_host(meta.website))}]({meta.website})")
+        facts.append(f"- **Website:** {external_link(text(_host(meta.website)), meta.website)}")
     out = [f"# {text(meta.name)}", "", '<div class="voices-facts" markdown>', "", *facts, "", "</div>", ""]
     if meta.summary:
         out += [f'<p class="voices-summary">{html.escape(meta.summary)}</p>', ""]
@@ -289,7 +315,7 @@ def area_page(area: Area, archive: Archive, plan: SitePlan, target,
     if meta.legacy:
         out += ["## Successor bodies", ""]
         for body in meta.legacy:
-            name = f"[{text(body.name)}]({body.url})" if body.url else text(body.name)
+            name = external_link(text(body.name), body.url) if body.url else text(body.name)
             details = ", ".join(text(x) for x in (body.kind, body.registration) if x)
             out.append(f"- **{name}**" + (f" ({details})" if details else "")
                        + (f": {text(body.description)}" if body.description else ""))
@@ -312,7 +338,7 @@ def area_page(area: Area, archive: Archive, plan: SitePlan, target,
     if meta.sources:
         out += ["## Sources", ""]
         for source in meta.sources:
-            cite = f"[{text(_host(source.url))}]({source.url})" if source.url else text(source.ref or "")
+            cite = external_link(text(_host(source.url)), source.url) if source.url else text(source.ref or "")
             out.append(f"- {cite}" + (f": {text(source.note)}" if source.note else ""))
         out.append("")
     out += [f"[All areas]({link(src, 'areas/index.md')})" + (

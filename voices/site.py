@@ -57,7 +57,7 @@ from voices.search import (
     without_furniture,
 )
 from voices.settings import fill_placeholders
-from voices.urls import absolute_url, relative_url
+from voices.urls import absolute_url, redirect_file, relative_url
 from voices.validate import MARKDOWN_IMAGE, body_file_reference
 
 LANGUAGE = "en-GB"
@@ -162,7 +162,7 @@ class SiteBuild:
             return offline.redirect_files(self.plan, set(self.pages), self.archive.settings)
         files = {}
         for alias, target in self.plan.redirects.items():
-            path = alias if alias.endswith(".html") else alias.rstrip("/") + "/index.html"
+            path = redirect_file(alias)
             here = alias if alias.endswith("/") or alias.endswith(".html") else alias + "/"
             files[path] = redirect_html(relative_url(here, target), absolute_url(self.archive.settings.site_url, target))
         return files

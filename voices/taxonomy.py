@@ -13,6 +13,7 @@ from pydantic import Field, ValidationError
 from voices.contract import ContractModel, Slug, Summary, Title
 from voices.problems import Problem
 from voices.reading import parse_yaml_file
+from voices.urls import BROWSE_GROUPS, RESERVED_SLUGS
 
 
 class Term(ContractModel):
@@ -63,6 +64,10 @@ def load_taxonomy(file: Path, path: str) -> tuple[Taxonomy | None, list[Problem]
     for group in GROUPS:
         seen: set[str] = set()
         for index, term in enumerate(getattr(taxonomy, group)):
+            if term.slug in RESERVED_SLUGS and group in BROWSE_GROUPS:
+                problems.append(Problem(path, parsed.line_of((group, index, "slug")), f"{group}[{index + 1}].slug",
+                                        f"“{term.slug}” cannot be a slug: /{group}/{term.slug}/ is the list of "
+                                        f"all {group}", "give the entry a name of its own"))
             if term.slug in seen:
                 problems.append(Problem(path, parsed.line_of((group, index, "slug")), f"{group}[{index + 1}].slug",
                                         f"“{term.slug}” is listed twice", "give each entry its own slug"))

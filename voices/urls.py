@@ -9,6 +9,32 @@ from __future__ import annotations
 
 import posixpath
 
+# The browse pages, each at /<group>/ with an entry per theme, region, ... (voices/assemble.py).
+BROWSE_GROUPS = ("themes", "regions", "programmes", "kinds", "years")
+
+# What the build writes at the top of the site besides the hand-written pages of docs/ (whose
+# names are read from that folder): the story and area pages and their lists, the browse
+# pages, the staff's page of gaps, feeds, open data and the published schemas, the search page
+# and its index, the theme's files, the 404 page, sitemaps and the address registry; and names
+# static hosts give a meaning to. Nothing in the content may take one of these addresses
+# (tests/test_addresses.py builds a site and checks the list is complete).
+GENERATED_TOP_LEVEL = frozenset({
+    "stories", "areas", *BROWSE_GROUPS, "staff", "feed.xml", "data", "schema", "search", "pagefind",
+    "assets", "index.html", "404.html", "sitemap.xml", "sitemap.xml.gz", "urls.txt",
+    "robots.txt", "favicon.ico", "CNAME", ".nojekyll", ".well-known",
+})
+
+# Names a story, an area or a taxonomy entry cannot have: /stories/index/ would be the list of
+# all stories, /themes/index/ the list of themes.
+RESERVED_SLUGS = frozenset({"index"})
+
+
+def redirect_file(alias: str) -> str:
+    """The file an alias's redirect page is written to: ``/news/a.html`` → ``news/a.html``,
+    ``/stories/old/`` → ``stories/old/index.html``."""
+    alias = alias.lstrip("/")
+    return alias if alias.endswith(".html") else alias.rstrip("/") + "/index.html"
+
 
 def story_url(slug: str) -> str:
     return f"stories/{slug}/"
