@@ -372,8 +372,9 @@ def body_file_reference(target: Target) -> tuple[str, bool] | None:
         return None  # mailto:, story: and the like; what is refused there is safe_html's business
     name = unquote(url.split("#", 1)[0].split("?", 1)[0])
     last = PurePosixPath(name.replace("\\", "/")).name
-    if not target.loads and (name.endswith(("/", "\\")) or "." not in last or last.lower().endswith(".md")):
-        return None  # a page of the site (MkDocs checks those links)
+    if not target.loads and (name.endswith(("/", "\\")) or "." not in last or last.lower().endswith((".md", ".html", ".htm"))):
+        return None  # a page of the site (MkDocs and the path-link check see to those; an .html file
+        # in a folder is refused by the folder check)
     return name.removeprefix("./"), False
 
 
