@@ -162,8 +162,8 @@ _W = r"[\t\n\r]*"  # a browser drops tabs and newlines inside an address
 # "script:" and "data:" however split. The rest of a page is skipped unparsed. Separate
 # patterns, each starting with few characters, are many times faster than one alternation.
 _SPOTS = [re.compile(pattern) for pattern in (
-    r"<(?:img|source|script|iframe|frame|audio|video|track|embed|object|applet|input|link|image|use"
-    r"|feimage|meta|style|base|animate|set|pre)(?=[\s/>])",
+    (r"<(?:img|source|script|iframe|frame|audio|video|track|embed|object|applet|input|link|image|use"
+     r"|feimage|meta|style|base|animate|set|pre)(?=[\s/>])"),
     r"""(?:on[a-z]|style|background|ping|srcdoc)[^\s=>"'/]*\s*=""",  # an attribute if a tag holds it
     r"&#|&(?!(?:amp|lt|gt|quot|nbsp|apos);)[a-z]",
     _W.join("script") + _W + "(?::|&)",
