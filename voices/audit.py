@@ -247,7 +247,7 @@ def served_file_problems(site_dir: Path, archive: Archive, site_url: str) -> lis
         if not file.is_file():
             continue
         rel = file.relative_to(site_dir).as_posix()
-        why = site_file_type_problem(rel) or file_name_problem(rel)
+        why = file_name_problem(rel) or site_file_type_problem(rel)
         if why:
             problems.append(f"{rel}: {why}{_caused_by(rel, archive)}")
             continue
