@@ -5,3 +5,5 @@ TAXONOMY_FILE = "taxonomy.yml"
 STORIES_DIR = "stories"
 AREAS_DIR = "areas"
 DOCS_DIR = "docs"
+TEMPLATE_FILE = f"{STORIES_DIR}/_template.md"  # the story template; the guide shows it
+DATES_FILE = "last-modified.txt"  # pages' dates where there is no git history (a preservation package)

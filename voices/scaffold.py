@@ -15,12 +15,12 @@ from pathlib import Path
 
 from voices.archive import find_content_files, load_archive
 from voices.contract import SLUG_PATTERN, did_you_mean, slugify
-from voices.paths import AREAS_DIR, STORIES_DIR, TAXONOMY_FILE
+from voices.paths import AREAS_DIR, STORIES_DIR, TAXONOMY_FILE, TEMPLATE_FILE
 from voices.permalinks import read_registry
 from voices.problems import Problem
 from voices.taxonomy import load_taxonomy
 
-TEMPLATE = f"{STORIES_DIR}/_template.md"
+TEMPLATE = TEMPLATE_FILE
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SLUG = re.compile(SLUG_PATTERN)
 SCHEMA_LINE = "# yaml-language-server: $schema="  # editors use it for completion and inline errors

@@ -40,6 +40,7 @@ from voices.permalinks import (
     registry_problems,
     write_registry,
 )
+from voices.paths import TEMPLATE_FILE
 from voices.problems import Problem
 from voices.removal import BackgroundRemoval
 from voices.safe_html import sanitize
@@ -57,7 +58,6 @@ from voices.urls import absolute_url, relative_url
 from voices.validate import MARKDOWN_IMAGE
 
 LANGUAGE = "en-GB"
-TEMPLATE_FILE = "stories/_template.md"
 _BODY_FILE = re.compile(r"\]\(\s*<?([^)\s>#?:]+)")  # relative link or image targets in a body
 
 
