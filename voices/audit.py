@@ -178,9 +178,9 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_texts
         for reference in references if found else ():
             if reference in found:
                 problems.append(f"{rel}: contains a consent reference ({references[reference]})")
-        for name in sorted(find_people.found_in(folded)):
-            slugs = people[name]
-            if not any(rel in _story_page_files(slug) or rel.startswith(f"stories/{slug}/") for slug in slugs):
+        found = find_people.found_in(folded)
+        for name, slugs in people.items() if found else ():
+            if name in found and not any(rel in _story_page_files(slug) or rel.startswith(f"stories/{slug}/") for slug in slugs):
                 problems.append(f"{rel}: names a person from stories/{min(slugs)} (names appear on their story only)")
         for source in foreign.found_in(content) if foreign else ():
             problems.append(f"{rel}: holds lines of {source}, which the site does not publish"

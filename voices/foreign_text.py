@@ -32,6 +32,7 @@ _SKIP_DIRS = {".git", ".venv", "venv", ".cache", "node_modules", "__pycache__", 
               ".ruff_cache", "site", "site-offline"}
 _TAGS = re.compile(r"<[^>]*>")
 _NOT_LETTERS = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")  # a line of figures alone is no secret, and may match any long number
 
 
 def squeeze(text: str) -> str:
@@ -82,10 +83,18 @@ def unpublished_files(root: Path, published: set[Path]) -> Iterable[Path]:
             if entry.is_symlink():
                 continue
             if entry.is_dir():
-                if entry != root / "docs":  # docs/ is published: every page there is meant to show
+                # docs/ is published: every page there is meant to show; a built site (this
+                # build's, an earlier one's) holds what was published, not sources.
+                if entry != root / "docs" and not _is_built_site(root, entry):
                     stack.append(entry)
             elif entry.suffix.lower() not in _CODE_SUFFIXES and entry.resolve() not in published:
                 yield entry
+
+
+def _is_built_site(root: Path, folder: Path) -> bool:
+    if folder.relative_to(root).parts[0] in ("stories", "areas"):
+        return False  # content may not hide its files by looking like a site
+    return (folder / "sitemap.xml").is_file() or (folder / "404.html").is_file() or folder.name.startswith(".site")
 
 
 class ForeignText:
@@ -105,7 +114,7 @@ class ForeignText:
             rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else ".git/config"
             for line in data.decode("utf-8", "replace").splitlines():
                 key = squeeze(line)
-                if len(key) >= MIN_LETTERS:
+                if len(key) >= MIN_LETTERS and len(_DIGITS.sub("", key)) >= MIN_LETTERS // 2:
                     prints.setdefault(key[:_KEY_LETTERS], rel)
         self._finder = Literals(prints)
         # What the site shows on purpose is not foreign, wherever else it is written too.
