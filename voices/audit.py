@@ -5,6 +5,14 @@
   story's own page. Pagefind's gzipped files are read decompressed.
 - One set of published stories: story pages, area pages, the sitemap and the search index
   and the data export must all hold exactly the published stories; the feed, the newest of them.
+- Safety of what is served: no request to another site and no event handler or script address
+  in any page, feed, style or script (voices/third_party.py); every file of a type the
+  generator, the theme or Pagefind writes, and in story and area folders only the pages and
+  the types content may publish (voices/file_types.py); no line of a file the site does not
+  publish (voices/foreign_text.py).
+
+Names, words and references are compared folded (voices/names.py): in any case, with or
+without accents, written with any apostrophe, dash or space.
 """
 
 from __future__ import annotations
@@ -17,8 +25,12 @@ from pathlib import Path
 
 from voices.archive import Archive, Story
 from voices.assemble import SitePlan
+from voices.file_types import file_name_problem, site_file_type_problem
+from voices.foreign_text import ForeignText
 from voices.literals import Literals
+from voices.names import NameFinder, fold, name_key
 from voices.search import INDEX_DIR
+from voices.third_party import is_off_site, markup_findings, requests_in_css, requests_in_js
 
 _WORD = re.compile(r"[^\W\d_]{5,}")  # words of five letters or more: short ones are too common
 # Story pages are stories/x/ online and stories/x.html or stories/x/index.html in the offline copy.
@@ -26,7 +38,8 @@ _STORY_LINK = re.compile(r'href="[^"]*?stories/(?!index\.html)([a-z0-9-]+)(?:/|/
 _SITEMAP_STORY = re.compile(r"<loc>[^<]*/stories/([a-z0-9-]+)/</loc>")
 _INDEX_STORY = re.compile(r'"url":"[^"]*?/stories/([a-z0-9-]+)/"')
 _FEED_ENTRY = re.compile(r"<id>[^<]*/stories/([a-z0-9-]+)/</id>")
-TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".csv", ".js", ".atom", ".rss", ".webmanifest"}
+TEXT_SUFFIXES = {".html", ".htm", ".xhtml", ".xml", ".svg", ".json", ".txt", ".csv", ".js", ".atom", ".rss",
+                 ".webmanifest", ".vtt"}
 
 
 def output_texts(site_dir: Path, search_index: bool | None = None) -> Iterator[tuple[str, str]]:
@@ -79,13 +92,13 @@ def leak_terms(archive: Archive, plan: SitePlan, published_texts: Iterable[str])
     # every word in it) would take gigabytes at 10,000 stories, and a .lower() per word is slow.
     known: set[str] = set()
     for text in published_texts:
-        known.update(_WORD.findall(text.lower()))
+        known.update(_WORD.findall(fold(text)))
     terms: dict[str, str] = {}
     for story in archive.stories.values():
         if story.slug in shown:
             continue
         whole = story.meta.status == "draft"
-        for word in _WORD.findall(" ".join(_hidden_text(story, whole)).lower()):
+        for word in _WORD.findall(fold(" ".join(_hidden_text(story, whole)))):
             if word not in known:
                 terms.setdefault(word, story.path)
     return terms
@@ -114,27 +127,36 @@ def published_texts(archive: Archive, plan: SitePlan) -> list[str]:
     return parts
 
 
+_MARKUP_SUFFIXES = {".html", ".htm", ".xhtml", ".xml", ".svg", ".atom", ".rss"}
+
+
 def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_texts: Iterable[str] = (),
-               index_ready: Callable[[], object] | None = None) -> list[str]:
+               index_ready: Callable[[], object] | None = None,
+               published_files: set[Path] | None = None) -> list[str]:
     """Every leak and every inconsistency found in the built site, as plain sentences.
 
     ``generated_texts`` are the Markdown of the generated pages: their own wording (headings,
     notices) is not a leak. The theme's wording is read from the built 404 page. When the
     search index is still being written, ``index_ready`` waits for it: everything else is
     audited first, then the index (so the audit runs beside Pagefind, not after it).
+    With ``published_files`` (the repository files the site shows on purpose, resolved), no
+    line of any other file may appear (voices/foreign_text.py).
     """
     chrome = site_dir / "404.html"
     theme_text = chrome.read_text(encoding="utf-8", errors="replace") if chrome.is_file() else ""
-    terms = leak_terms(archive, plan, [*published_texts(archive, plan), *generated_texts, theme_text])
-    term_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(terms))) + r")\b", re.IGNORECASE) if terms else None
-    references = sorted({s.meta.consent.reference for s in archive.stories.values() if s.meta.consent})
+    allowed = [*published_texts(archive, plan), *generated_texts, theme_text]
+    terms = leak_terms(archive, plan, allowed)
+    foreign = ForeignText(archive.root, published_files, allowed) if published_files is not None else None
+    term_pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(terms))) + r")\b") if terms else None
+    references = {fold(s.meta.consent.reference): s.meta.consent.reference
+                  for s in archive.stories.values() if s.meta.consent}
     people: dict[str, set[str]] = {}  # one person may be named, with consent, in several stories
     for story in plan.stories:
         for name in story.meta.people:
-            if len(name) >= 5:
-                people.setdefault(name, set()).add(story.slug)
+            people.setdefault(name_key(name), set()).add(story.slug)
     # One pass per file finds every reference and name in it (one scan per string grows as stories²).
-    find_references, find_people = Literals(references), Literals(people)
+    find_references, find_people = Literals(references), NameFinder(people)
+    site_url = archive.settings.site_url
     problems: list[str] = []
     seen: dict[str, set[str]] = {"area pages": set(), "sitemap": set(), "search index": set(),
                                  "data export": set()}
@@ -142,17 +164,27 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_texts
 
     def check(rel: str, content: str) -> None:
         nonlocal feed_entries
-        if term_pattern and (match := term_pattern.search(content)):
-            word = match.group(1).lower()
-            problems.append(f"{rel}: contains “{match.group(1)}” from unpublished {terms.get(word, 'content')}")
-        found = find_references.found_in(content)
+        suffix = Path(rel).suffix.lower()
+        if suffix in _MARKUP_SUFFIXES:
+            for line, what in markup_findings(content, site_url, requests=suffix in (".html", ".htm", ".xhtml", ".svg")):
+                problems.append(f"{rel}:{line}: {what}{_caused_by(rel, archive)}")
+        folded = fold(content)
+        if term_pattern and (match := term_pattern.search(folded)):
+            word = match.group(1)
+            written = re.search(rf"\b{re.escape(word)}\b", content, re.IGNORECASE)  # as the file has it
+            problems.append(f"{rel}: contains “{written.group() if written else word}” from unpublished "
+                            f"{terms.get(word, 'content')}")
+        found = find_references.found_in(folded)
         for reference in references if found else ():
             if reference in found:
-                problems.append(f"{rel}: contains a consent reference ({reference})")
-        found = find_people.found_in(content)
+                problems.append(f"{rel}: contains a consent reference ({references[reference]})")
+        found = find_people.found_in(folded)
         for name, slugs in people.items() if found else ():
-            if name in found and not any(rel in _story_page_files(slug) for slug in slugs):
+            if name in found and not any(rel in _story_page_files(slug) or rel.startswith(f"stories/{slug}/") for slug in slugs):
                 problems.append(f"{rel}: names a person from stories/{min(slugs)} (names appear on their story only)")
+        for source in foreign.found_in(content) if foreign else ():
+            problems.append(f"{rel}: holds lines of {source}, which the site does not publish"
+                            f"{_caused_by(rel, archive)}")
         if rel.startswith("areas/") and rel.endswith(".html") and rel != "areas/index.html":
             seen["area pages"] |= set(_STORY_LINK.findall(content))
         elif rel == "sitemap.xml":
@@ -164,6 +196,7 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_texts
         elif rel == "feed.xml":
             feed_entries = _FEED_ENTRY.findall(content)
 
+    problems += served_file_problems(site_dir, archive, site_url)
     for rel, content in output_texts(site_dir, search_index=False):
         check(rel, content)
     published = {story.slug for story in plan.stories if story.meta.status == "published"}
@@ -191,4 +224,37 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_texts
             problems.append(f"{where}: the published story {slug} is missing")
         for slug in sorted(found - published):
             problems.append(f"{where}: lists {slug}, which is not a published story")
+    return problems
+
+
+def _caused_by(rel: str, archive: Archive) -> str:
+    """Which source file made an output file, where the path tells: a story's or area's page."""
+    parts = rel.split("/")
+    if len(parts) >= 2 and parts[0] in ("stories", "areas"):
+        slug = parts[1].removesuffix(".html")
+        entry = (archive.stories if parts[0] == "stories" else archive.areas).get(slug)
+        if entry is not None:
+            return f" (from {entry.path})"
+    return ""
+
+
+def served_file_problems(site_dir: Path, archive: Archive, site_url: str) -> list[str]:
+    """Files the audit of texts does not read (the theme's and Pagefind's code, binary files):
+    each of a type the site may serve, with a safe name, and its styles and scripts loading
+    nothing from another site."""
+    problems = []
+    for file in sorted(site_dir.rglob("*")):
+        if not file.is_file():
+            continue
+        rel = file.relative_to(site_dir).as_posix()
+        why = file_name_problem(rel) or site_file_type_problem(rel)
+        if why:
+            problems.append(f"{rel}: {why}{_caused_by(rel, archive)}")
+            continue
+        suffix = file.suffix.lower()
+        read = {".css": requests_in_css, ".js": requests_in_js, ".mjs": requests_in_js}.get(suffix)
+        if read is not None:
+            for line, address in read(file.read_text(encoding="utf-8", errors="replace")):
+                if is_off_site(address, site_url):
+                    problems.append(f"{rel}:{line}: loads {address} from another site{_caused_by(rel, archive)}")
     return problems

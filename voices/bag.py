@@ -22,8 +22,10 @@ import yaml
 from voices.archive import Area, Story
 from voices.content_files import publishable, transcript_readable
 from voices.exports import data_files
+from voices.history import write_dates
 from voices.images import IMAGE_SUFFIXES, ImageProblem, original_file_problem, scrub_in_place
 from voices.offline import OFFLINE_CONFIG, build_offline
+from voices.paths import TEMPLATE_FILE
 from voices.problems import Problem
 from voices.site import SiteBuild, used_files
 from voices.validate import MARKDOWN_IMAGE
@@ -32,7 +34,7 @@ CHECKSUMS = ["sha256", "sha512"]
 PYTHON_VERSION = "3.11.5 or newer (tested with 3.11)"
 # Repository files and folders a rebuild needs, besides the stories and areas.
 SOURCE_FILES = ("archive.yml", "taxonomy.yml", "mkdocs.yml", OFFLINE_CONFIG, "pyproject.toml",
-                "requirements.lock", "urls.txt", "README.md", "CITATION.cff", ".zenodo.json")
+                "requirements.lock", "urls.txt", "README.md", "CITATION.cff", ".zenodo.json", TEMPLATE_FILE)
 SOURCE_FOLDERS = ("docs", "hooks", "voices", "scripts")
 _SKIPPED = {"__pycache__", "node_modules", ".DS_Store"}
 
@@ -148,7 +150,8 @@ data/exports/       open data: stories.csv / .json and areas.csv / .json, their 
 data/sources/       what the website is made from: stories/ and areas/ (Markdown files with
                     YAML front matter; published stories only, photos without their metadata),
                     taxonomy.yml, archive.yml (settings), docs/ (the other pages), urls.txt
-                    (every address ever published), and the tools: voices/ (Python), hooks/,
+                    (every address ever published), last-modified.txt (when each file last
+                    changed, for the pages' dates), and the tools: voices/ (Python), hooks/,
                     scripts/, mkdocs.yml, pyproject.toml. README.md there describes the format.
 data/requirements.lock   the exact versions (with checksums) of everything the tools use.
 data/README.txt     this file.
@@ -209,6 +212,9 @@ def write_sources(site: SiteBuild, out: Path) -> list[str]:
             rel = file.relative_to(root)
             if file.is_file() and not _SKIPPED & set(rel.parts) and file.suffix != ".pyc":
                 left_out += _copy_file(file, out / rel, rel.as_posix())
+    # No git history travels in the package: without these dates every page would seem changed
+    # on the day of a rebuild (voices/history.py reads them).
+    write_dates(root, out, [f.relative_to(out).as_posix() for f in out.rglob("*") if f.is_file()])
     return left_out
 
 

@@ -194,3 +194,47 @@ def content_problem(name: str, head: bytes) -> str | None:
     inside = _WHAT.get(found, "a " + found.upper() + " file")
     return (f"ends in {suffix} ({label}), but inside it is {inside}"
             + (", which a browser could run as a page" if found == "markup" else ""))
+
+
+# --- what the built site may hold --------------------------------------------------------------
+
+# What the image pipeline writes for the site; originals of any type never go out.
+PHOTO_COPY_SUFFIXES = frozenset({".webp", ".jpg", ".png"})
+# Files the generator writes outside story and area folders: pages, feeds, sitemaps, open data,
+# the address registry, and pictures of the hand-written pages and the theme (the favicon).
+SITE_FILE_SUFFIXES = frozenset({".html", ".xml", ".gz", ".json", ".txt", ".csv", ".webmanifest",
+                                ".png", ".jpg", ".jpeg", ".webp", ".gif", ".ico", ".avif"})
+# The theme's and our own styles and scripts, with their source maps: only under assets/.
+THEME_FILE_SUFFIXES = frozenset({".css", ".js", ".map", ".png", ".jpg", ".webp", ".gif", ".ico", ".avif",
+                                 ".woff", ".woff2"})
+# Pagefind's index, its scripts, styles and WebAssembly (``wasm.en.pagefind``): only under pagefind/.
+SEARCH_FILE_SUFFIXES = frozenset({".js", ".css", ".json", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter",
+                                  ".pagefind"})
+CONTENT_FOLDERS = ("stories", "areas")
+
+
+def site_file_type_problem(rel: str) -> str | None:
+    """Why a file of the built site (its path there, ``/``-separated) must not be served, or None.
+
+    In a story's or area's folder only the pages the generator writes (``index.html``, an
+    area's ``feed.xml``) and the types content may publish; elsewhere only what the generator,
+    the theme (under ``assets/``) and Pagefind (under ``pagefind/``) write."""
+    parts = rel.split("/")
+    name = parts[-1]
+    suffix = "." + name.rsplit(".", 1)[1].lower() if "." in name else ""
+    if parts[0] in CONTENT_FOLDERS and len(parts) >= 3:
+        if name == "index.html" or (parts[0] == "areas" and len(parts) == 3 and name == "feed.xml"):
+            return None
+        if suffix in PUBLISHED_FILE_TYPES or suffix in PHOTO_COPY_SUFFIXES:
+            return None
+        return (f"a {suffix or 'typeless'} file in a story's or area's folder, which is not a type content may "
+                f"publish ({ALLOWED_TYPES_HINT})")
+    if parts[0] == "assets" and len(parts) > 1:
+        allowed = THEME_FILE_SUFFIXES | SITE_FILE_SUFFIXES - {".html", ".xml"}
+    elif parts[0] == "pagefind" and len(parts) > 1:
+        allowed = SEARCH_FILE_SUFFIXES
+    else:
+        allowed = SITE_FILE_SUFFIXES
+    if suffix in allowed:
+        return None
+    return f"a {suffix or 'typeless'} file, which is not a type the generator, the theme or the search index writes here"

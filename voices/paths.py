@@ -6,3 +6,4 @@ STORIES_DIR = "stories"
 AREAS_DIR = "areas"
 DOCS_DIR = "docs"
 TEMPLATE_FILE = f"{STORIES_DIR}/_template.md"  # the story template: `voices new` and the guide use it
+DATES_FILE = "last-modified.txt"  # pages' dates where there is no git history (a preservation package)

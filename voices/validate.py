@@ -25,6 +25,7 @@ from voices.contract import (
     StoryFrontMatter,
     did_you_mean,
 )
+from voices.names import NameFinder, common_word_name, fold, name_key
 from voices.problems import Problem
 from voices.reading import FieldPath, ParsedFile, field_name
 from voices.safe_html import url_scheme
@@ -174,6 +175,8 @@ def check_story(parsed: ParsedFile, folder: Path | None, context: ContractContex
         story = None
         problems += problems_from_validation_error(error, parsed, StoryFrontMatter)
     problems += _story_rules(parsed, kinds_needing_consent)
+    if parsed.data.get("status") != "withdrawn":
+        problems += _people_rules(parsed)
     if parsed.data.get("status") == "withdrawn":
         # The repository is public: a withdrawn story's words, names and files must be gone.
         problems += withdrawal_residue(parsed.data, parsed.path, parsed.line_of, folder,
@@ -181,6 +184,58 @@ def check_story(parsed: ParsedFile, folder: Path | None, context: ContractContex
     else:
         problems += _story_files(parsed, folder)
     return story, problems
+
+
+# Fields shown beyond the story's own page: in lists, feeds, the search index and open data.
+_SHOWN_ELSEWHERE: tuple[FieldPath, ...] = (("title",), ("summary",), ("image", "alt"), ("image", "credit"))
+_NAME_HINT = ("names in people appear only in the list of people on the story's own page; say "
+              "“a resident” or a role instead")
+
+
+def _people_rules(parsed: ParsedFile) -> list[Problem]:
+    """A name in ``people`` is kept to the story's page: the audit looks for it everywhere else,
+    in any case, spelling of spaces, dashes, apostrophes and accents, as a whole word. So it may
+    not be in the fields and text shown elsewhere, and it must be more than an everyday word."""
+    people = parsed.data.get("people")
+    names = [name for name in people if isinstance(name, str) and name.strip()] if isinstance(people, list) else []
+    if not names:
+        return []
+    problems = []
+    for index, name in enumerate(names):
+        if common_word_name(name):
+            problems.append(Problem(parsed.path, parsed.line_of(("people", index)), "people",
+                                    f"“{name}” is also an everyday word, so the checks cannot tell where this "
+                                    "person is named and where the word is used",
+                                    f"give the name as written in full, e.g. “{name} Example”"))
+    finder = NameFinder(names)
+    by_key = {name_key(name): name for name in names}
+
+    def report(line: int, where: str, found: set[str]) -> None:
+        for key in sorted(found):
+            shown = by_key.get(key, key)
+            problems.append(Problem(parsed.path, line, where, f"names {shown}, who is listed in people, so the name "
+                                    "would appear in lists, feeds, search and open data", _NAME_HINT))
+
+    data = parsed.data
+    candidates: list[tuple[FieldPath, object]] = [(path, _value_at(data, path)) for path in _SHOWN_ELSEWHERE]
+    for group, key in (("media", "title"), ("media", "transcript"), ("attachments", "title")):
+        items = data.get(group)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                candidates.append(((group, index, key), item.get(key)))
+    for path, value in candidates:
+        if isinstance(value, str):
+            report(parsed.line_of(path), field_name(path), finder.found_in(fold(value)))
+    for offset, key in finder.lines_naming(parsed.body):
+        report(parsed.body_line + offset - 1, "body", {key})
+    return problems
+
+
+def _value_at(data: dict[Any, Any], path: FieldPath) -> object:
+    value: object = data
+    for part in path:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def _story_rules(parsed: ParsedFile, kinds_needing_consent: frozenset[str]) -> list[Problem]:
