@@ -22,7 +22,7 @@ from voices.links import link_problems, path_link_problems
 from voices.paths import AREAS_DIR, DOCS_DIR, SETTINGS_FILE, STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
 from voices.reading import FieldPath, ParsedFile, field_name, parse_front_matter_file
-from voices.safe_html import body_problems, mask_code, url_scheme
+from voices.safe_html import body_problems, markup_limit_problem, mask_code, url_scheme
 from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
 from voices.urls import GENERATED_TOP_LEVEL, RESERVED_SLUGS, redirect_file
@@ -214,8 +214,9 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
         if parsed is None:
             continue
         meta, found = check_area(parsed, context)
-        problems += found + file_problems(root, entry, parsed)
-        if meta is not None:
+        unreadable = markup_limit_problem(parsed.body, entry.path, parsed.body_line)
+        problems += found + ([unreadable] if unreadable else file_problems(root, entry, parsed))
+        if meta is not None and unreadable is None:
             areas[entry.slug] = Area(entry.slug, entry.path, entry.folder, meta, parsed.body, parsed.body_line,
                                      parsed.lines)
     stories: dict[str, Story] = {}
@@ -225,8 +226,10 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
         if parsed is None:
             continue
         meta, found = check_story(parsed, entry.folder, context, needs_consent)
-        problems += found + file_problems(root, entry, parsed)
-        if meta is not None:
+        # A body no parser can read in reasonable time is refused before any of them tries.
+        unreadable = markup_limit_problem(parsed.body, entry.path, parsed.body_line)
+        problems += found + ([unreadable] if unreadable else file_problems(root, entry, parsed))
+        if meta is not None and unreadable is None:
             stories[entry.slug] = Story(entry.slug, entry.path, entry.folder, meta, parsed.body,
                                         parsed.body_line, parsed.lines)
     if settings is None or taxonomy is None:
@@ -281,7 +284,10 @@ def check_bodies(archive: Archive) -> list[Problem]:
             path = f"{story.path.rsplit('/', 1)[0]}/{name}"  # beside the story's index.md
             text, found = _read_transcript(story, file, path)
             problems.extend(found)
-            if text is not None and name.lower().endswith(".md"):
+            unreadable = markup_limit_problem(text, path, 1) if text is not None else None
+            if unreadable:
+                problems.append(unreadable)
+            elif text is not None and name.lower().endswith(".md"):
                 masked = check(text, path, 1, story.folder, story.page_source)
                 problems.extend(_transcript_file_problems(masked, path))
     return problems

@@ -206,12 +206,12 @@ def write_sources(site: SiteBuild, out: Path) -> list[str]:
         left_out += _copy_entry(root, area, _area_files(area), out)
     for name in SOURCE_FILES:
         if (root / name).is_file():
-            left_out += _copy_file(root / name, out / name, name)
+            left_out += _copy_file(root / name, out / name, name, content=name.startswith(("stories/", "areas/")))
     for folder in SOURCE_FOLDERS:
         for file in sorted((root / folder).rglob("*")):
             rel = file.relative_to(root)
             if file.is_file() and not _SKIPPED & set(rel.parts) and file.suffix != ".pyc":
-                left_out += _copy_file(file, out / rel, rel.as_posix())
+                left_out += _copy_file(file, out / rel, rel.as_posix(), content=False)
     # No git history travels in the package: without these dates every page would seem changed
     # on the day of a rebuild (voices/history.py reads them).
     write_dates(root, out, [f.relative_to(out).as_posix() for f in out.rglob("*") if f.is_file()])
@@ -261,12 +261,13 @@ def _copy_entry(root: Path, entry: Story | Area, names: list[str], out: Path) ->
     return left_out
 
 
-def _copy_file(source: Path, target: Path, rel: str) -> list[str]:
-    """Copy one file; images leave their metadata behind, and media or PDFs that record a place
-    stay out. Returns ``["path: why"]`` when the file is left out."""
+def _copy_file(source: Path, target: Path, rel: str, content: bool = True) -> list[str]:
+    """Copy one file; images leave their metadata behind, and content files (not the code and
+    pages that build the site, which describe such data) that record a place stay out.
+    Returns ``["path: why"]`` when the file is left out."""
     target.parent.mkdir(parents=True, exist_ok=True)
     suffix = source.suffix.lower()
-    problem = None if suffix in IMAGE_SUFFIXES else original_file_problem(source)
+    problem = None if suffix in IMAGE_SUFFIXES or not content else original_file_problem(source)
     if problem:
         return [f"{rel}: {problem[0]}"]
     shutil.copyfile(source, target)

@@ -97,6 +97,32 @@ def body_problems(body: str, path: str, first_line: int, masked: str | None = No
     return sorted(dict.fromkeys(found), key=lambda problem: problem.line)
 
 
+# Python's HTML parser (used here, by Python-Markdown and so by the build) takes time that grows
+# with the square of the text for tags that do not end soon. Stories hold a few tags at most, so
+# a body past these bounds is refused before anything parses it.
+MAX_TAGS = 2_000
+MAX_TAG_LENGTH = 4_000
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
+def markup_limit_problem(text: str, path: str, first_line: int) -> Problem | None:
+    """A problem when a body holds more HTML tags, or longer ones, than Python's parsers can read
+    in reasonable time; else None. Linear in the text, so it can run before every other check."""
+    starts = [match.start() for match in _TAG_START.finditer(text)]
+    if len(starts) > MAX_TAGS:
+        return Problem(path, first_line, FIELD, f"holds {len(starts):,} HTML tags or “<” signs before a letter; "
+                       f"at most {MAX_TAGS:,} are allowed", "write the text in Markdown, or split it into several "
+                       "stories; write a lone < as &lt;")
+    ends = [match.start() for match in re.finditer(">", text)]
+    for start in starts:
+        index = bisect.bisect_left(ends, start)
+        if index == len(ends) or ends[index] - start > MAX_TAG_LENGTH:
+            line = first_line + text.count("\n", 0, start)
+            return Problem(path, line, FIELD, "an HTML tag (or a “<” before a letter) here is never closed with “>”",
+                           "finish the tag, or write a lone < as &lt;")
+    return None
+
+
 # --- Checks ---------------------------------------------------------------------------------
 
 # [text](target), up to the ")" or a blank line; what counts is where the target starts.
