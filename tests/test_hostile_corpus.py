@@ -30,7 +30,7 @@ import hashlib
 import html
 import os
 import re
-import resource
+import signal
 import subprocess
 import sys
 import time
@@ -49,6 +49,7 @@ from voices.audit import output_texts
 from voices.file_types import is_publishable_suffix
 from voices.safe_html import url_scheme
 from voices.third_party import third_party_requests
+from voices.urls import page_url
 
 # --- The corpus ------------------------------------------------------------------------------
 
@@ -73,7 +74,8 @@ class Case:
     must_refuse: bool = False
     hostile: tuple[str, ...] = ()  # files a refusal may name (default: the first file)
     names: tuple[str, ...] = ()  # people's names: only on this case's own story page
-    timeout: float = 30
+    timeout: float = 30  # seconds for its check
+    alone: bool = False  # built on its own, in at most ALONE_SECONDS (inputs that may hang a build)
 
 
 def story(body: str = "The story's text.", more: str = "", head: str = "") -> str:
@@ -359,10 +361,10 @@ CASES: list[Case] = [
     yaml_case("yaml-alias-people-as-authors", "an alias makes a resident an author",
               HEAD + "kind: interview\npeople: &p [@PERSON@]\nauthors: *p\n" + CONSENT, names=("@PERSON@",)),
     # Markdown that crashes or hangs the renderer (item 7's class)
-    body("markdown-deep-blockquote", "a quote 2,000 deep", ">" * 2000 + " deep", timeout=60),
-    body("markdown-deep-list", "a list 1,000 deep", "\n".join("    " * i + "- x" for i in range(1000)), timeout=60),
+    body("markdown-deep-blockquote", "a quote 2,000 deep", ">" * 2000 + " deep", alone=True),
+    body("markdown-deep-list", "a list 1,000 deep", "\n".join("    " * i + "- x" for i in range(1000)), alone=True),
     body("markdown-heading-code-span-id", "a tag with a bare id in a heading's code", "## The `<x id>` tag\n\nText."),
-    body("markdown-many-brackets", "100,000 unclosed brackets", "[" * 100_000, timeout=60),
+    body("markdown-many-brackets", "100,000 unclosed brackets", "[" * 100_000, alone=True),
     # Names (item 5's class)
     Case("name-lowercase-in-summary", "a name in lower case in the summary",
          {STORY: story(head="title: A talk\ndate: 2019\nsummary: We met @PERSON_LOWER@ there.\n",
@@ -471,8 +473,9 @@ def new_archive(root: Path) -> TinyArchive:
     return tiny
 
 
-def _limits() -> None:  # in the child: a YAML bomb must not take the machine's memory
-    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+# `voices check` with at most 2 GB of memory: a YAML bomb must not take the machine's.
+CHECK = [sys.executable, "-c", ("import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30)); "
+                                "sys.argv = ['voices', 'check']; runpy.run_module('voices', run_name='__main__')")]
 
 
 @dataclass
@@ -486,23 +489,26 @@ class Run:
         return "Traceback (most recent call last)" in self.output
 
 
-def run(command: list[str], cwd: Path, timeout: float, limit_memory: bool) -> Run:
+def run(command: list[str], cwd: Path, timeout: float) -> Run:
+    """Run a command in its own process group: on time-out the group goes (the build's
+    search indexer too), so a hang leaves nothing running."""
     started = time.perf_counter()
-    try:
-        done = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True, errors="replace",
-                              timeout=timeout, check=False, preexec_fn=_limits if limit_memory else None)
-        return Run(done.returncode, done.stdout + done.stderr, time.perf_counter() - started)
-    except subprocess.TimeoutExpired as expired:
-        out = (expired.stdout or b"") + (expired.stderr or b"")
-        text = out.decode("utf-8", "replace") if isinstance(out, bytes) else out
-        return Run(None, text, time.perf_counter() - started)
+    with subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, errors="replace", start_new_session=True) as process:
+        try:
+            output, _ = process.communicate(timeout=timeout)
+            return Run(process.returncode, output, time.perf_counter() - started)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            return Run(None, output, time.perf_counter() - started)
 
 
 def check_case(case: Case, folder: Path) -> Run:
     root = folder / case.id
     new_archive(root)
     plant(case, root)
-    return run([sys.executable, "-m", "voices", "check"], root, case.timeout, limit_memory=True)
+    return run(CHECK, root, case.timeout)
 
 
 @dataclass
@@ -524,8 +530,9 @@ def build_cases(cases: list[Case], folder: Path, builds: list[Build]) -> dict[st
         plant(case, root)
     make_site(tiny)
     config, site = root / "mkdocs.yml", root / "site"
+    timeout = ALONE_SECONDS if len(cases) == 1 else 60 + len(cases)  # seconds, on a busy machine
     result = run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)],
-                 root, 300, limit_memory=False)
+                 root, timeout)
     build = Build(cases, result, site)
     builds.append(build)
     if build.ok or len(cases) == 1:
@@ -553,6 +560,7 @@ SCRIPT_SCHEMES = {"javascript", "vbscript", "livescript"}
 DANGEROUS_IN_ARTICLE = {"script", "style", "link", "meta", "base", "iframe", "frame", "frameset", "object",
                         "embed", "applet", "form", "input", "button", "textarea", "select", "svg", "math",
                         "image", "foreignobject", "portal", "template", "noscript"}
+THEME_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">'  # Material's buttons in <article>
 GENERATED_IN_FOLDERS = {"index.html", "feed.xml"}
 # Types whose bytes a browser must not be able to sniff as a page.
 BINARY_TYPES = {".pdf", ".odt", ".ods", ".docx", ".xlsx", ".mp3", ".m4a", ".ogg", ".oga", ".opus", ".wav", ".flac",
@@ -573,7 +581,7 @@ class _Markup(HTMLParser):
         line = self.getpos()[0]
         if tag == "article":
             self.article_depth += 1
-        elif self.article_depth and tag in DANGEROUS_IN_ARTICLE:
+        elif self.article_depth and tag in DANGEROUS_IN_ARTICLE and raw != THEME_ICON:
             self.found.append(f"{line}: <{tag}> in the page's text: {raw[:160]}")
         for name, value in attrs:
             value = value or ""
@@ -601,13 +609,16 @@ class _Markup(HTMLParser):
 
 
 def markup_findings(site: Path) -> list[tuple[str, str]]:
-    """(file, finding) for every script, handler or dangerous element in the site's pages."""
+    """(file, finding) for every script, handler or dangerous element in the site's pages;
+    the hand-written pages of docs/ (the search page's form, say) are the maintainers' own."""
+    docs = site.parent / "docs"
+    hand_written = {page_url(md.relative_to(docs).as_posix()) + "index.html" for md in docs.rglob("*.md")} - {"index.html"}
     found = []
     for file in sorted(site.rglob("*")):
         if file.suffix.lower() not in (".html", ".htm", ".xhtml", ".svg", ".shtml") or not file.is_file():
             continue
         rel = file.relative_to(site).as_posix()
-        if rel.startswith("assets/"):
+        if rel.startswith("assets/") or rel in hand_written:
             continue
         parser = _Markup()
         parser.feed(file.read_text(encoding="utf-8", errors="replace"))
@@ -696,18 +707,26 @@ class Corpus:
 CONTROL = Case("control-published-marker", "the harness sees what a story publishes",
                {STORY: story("Visible @CANARY@ words, by @PERSON@.", more="image:\n  src: p.jpg\n  alt: A made-up picture\n"),
                 "stories/@SLUG@/p.jpg": SMALL_JPEG})
+CONTROL_IN_BATCH = Case("control-in-batch", CONTROL.why, CONTROL.files)
+ALONE_SECONDS = 45
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Corpus:
+def corpus(tmp_path_factory, request) -> Corpus:
     folder = tmp_path_factory.mktemp("hostile")
+    chosen = {item.callspec.id for item in request.session.items if hasattr(item, "callspec")}  # honour -k
+    cases = [case for case in CASES if case.id in chosen] or CASES
     with ThreadPoolExecutor(max_workers=2) as pool:
-        checks = dict(zip([c.id for c in CASES], pool.map(lambda c: check_case(c, folder / "check"), CASES)))
+        checks = dict(zip([c.id for c in cases], pool.map(lambda c: check_case(c, folder / "check"), cases)))
     outcomes = {case_id: Outcome(run) for case_id, run in checks.items()}
-    accepted = [case for case in CASES if checks[case.id].returncode == 0]
+    accepted = [case for case in cases if checks[case.id].returncode == 0]
     builds: list[Build] = []
-    for case_id, build in build_cases([CONTROL, *accepted], folder / "build", builds).items():
-        outcomes.setdefault(case_id, Outcome(Run(0, "", 0))).build = build
+    # The control alone first: what a clean site holds. Cases that may hang a build go alone.
+    batches = [[CONTROL], [CONTROL_IN_BATCH, *(case for case in accepted if not case.alone)],
+               *([case] for case in accepted if case.alone)]
+    for batch in batches:
+        for case_id, build in build_cases(batch, folder / "build", builds).items():
+            outcomes.setdefault(case_id, Outcome(Run(0, "", 0))).build = build
     sites = {build.site for build in builds if build.ok}
     return Corpus(outcomes, builds, {site: SiteText.read(site) for site in sites},
                   {site: markup_findings(site) for site in sites}, {site: folder_findings(site) for site in sites},
@@ -731,6 +750,12 @@ def leaks(case: Case, corpus: Corpus, build: Build) -> list[str]:
     found += [f"third-party request {request}" for request in corpus.requests[site] if _own(case, request.split(":", 1)[0], request)]
     found += [f"{rel}: {finding}" for rel, finding in corpus.markup[site] if _own(case, rel, finding)]
     found += [f"{rel}: {finding}" for rel, finding in corpus.folders[site] if _own(case, rel, finding)]
+    baseline = corpus.outcomes[CONTROL.id].build
+    generated = set(corpus.texts[baseline.site].raw) if baseline and baseline.ok else set()
+    for address in re.findall(r'aliases: \["([^"]*)"\]', str(case.files.get(STORY, ""))):
+        written = address.lstrip("/") if address.endswith(".html") else address.strip("/") + "/index.html"
+        taken = [p for p in (written, *(str(parent) for parent in Path(written).parents)) if p in generated]
+        found += [f"the alias {address} is written over the site's own {path}" for path in taken]
     own_page = {f"stories/{case.id}/index.html"}
     for name in (marks.fill(name, Path("/")) for name in case.names):
         found += [f"{rel}: names {name!r} off the story's own page" for rel in text.naming(name) if rel not in own_page]
@@ -764,7 +789,7 @@ def test_hostile_input_is_refused_or_harmless(case: Case, corpus: Corpus) -> Non
     assert build is not None
     if not build.ok:
         # A build may still refuse content cleanly (its audit), naming the file; never a traceback.
-        assert build.run.returncode is not None, "the build did not finish"
+        assert build.run.returncode is not None, f"the build did not finish in {build.run.seconds:.0f} s"
         assert not build.run.traceback, f"check passed, then the build crashed:\n{build.run.output[-3000:]}"
         assert _names_case(build.run.output, case), f"check passed, then the build failed:\n{build.run.output[-3000:]}"
         return
@@ -774,26 +799,26 @@ def test_hostile_input_is_refused_or_harmless(case: Case, corpus: Corpus) -> Non
 
 def test_harness_sees_what_a_story_publishes(corpus: Corpus) -> None:
     """The scan is not blind: a control story's word, picture and name are found where published."""
-    build = corpus.outcomes[CONTROL.id].build
-    assert build is not None and build.ok, build.run.output[-3000:] if build else "not built"
-    text, marks = corpus.texts[build.site], Marks.of(CONTROL)
-    where = text.holding(marks.canary)
-    assert f"stories/{CONTROL.id}/index.html" in where
-    assert any(rel.startswith("pagefind/fragment/") for rel in where)  # read decompressed
-    assert text.naming(marks.person.upper()) and text.naming(marks.person.replace(" ", "  ").lower())
-    assert any(rel.startswith(f"stories/{CONTROL.id}/") and rel.endswith(".webp") for rel in text.raw)
+    for control in (CONTROL, CONTROL_IN_BATCH):
+        build = corpus.outcomes[control.id].build
+        assert build is not None and build.ok, build.run.output[-3000:] if build else "not built"
+        text, marks = corpus.texts[build.site], Marks.of(control)
+        where = text.holding(marks.canary)
+        assert f"stories/{control.id}/index.html" in where
+        assert any(rel.startswith("pagefind/fragment/") for rel in where)  # read decompressed
+        assert text.naming(marks.person.upper()) and text.naming(marks.person.replace(" ", "  ").lower())
+        assert any(rel.startswith(f"stories/{control.id}/") and rel.endswith(".webp") for rel in text.raw)
 
 
 def test_every_finding_in_the_corpus_site_belongs_to_a_case(corpus: Corpus) -> None:
     """Nothing in the built corpus site is unsafe without a case to blame (the theme included)."""
-    cases = [CONTROL, *CASES]
+    cases = [CONTROL, CONTROL_IN_BATCH, *CASES]
     stray = []
     for site in corpus.texts:
         stray += [r for r in corpus.requests[site] if not any(_own(c, r.split(":", 1)[0], r) for c in cases)]
         for rel, finding in corpus.markup[site] + corpus.folders[site]:
             if not any(_own(c, rel, finding) for c in cases):
                 stray.append(f"{rel}: {finding}")
-        stray += [f"{rel}: holds the .git/config token" for rel in corpus.texts[site].holding(GIT_SECRET)]
     assert not stray, "\n".join(stray[:30])
 
 
@@ -802,14 +827,10 @@ def test_corpus_is_large_and_every_case_says_why() -> None:
     assert all(case.why and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", case.id) for case in CASES)
 
 
-def test_builds_stay_few(corpus: Corpus) -> None:
-    """Batching keeps the module fast: one build when all is well, a handful when not."""
-    assert len(corpus.builds) <= 40, [len(build.cases) for build in corpus.builds]
-
-
 if os.environ.get("VOICES_HOSTILE_REPORT"):  # a table of outcomes for the maintainer (-s)
     @pytest.fixture(scope="module", autouse=True)
     def _report(corpus: Corpus):
         yield
         for build in corpus.builds:
-            print(f"build of {len(build.cases)} case(s): exit {build.run.returncode}, {build.run.seconds:.1f} s")
+            print(f"build of {len(build.cases)} case(s): exit {build.run.returncode}, {build.run.seconds:.1f} s"
+                  + (f" ({build.cases[0].id})" if len(build.cases) == 1 else ""))
