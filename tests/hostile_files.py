@@ -35,9 +35,10 @@ def _image() -> Image.Image:
     return Image.new("RGB", (64, 48), (40, 90, 160))
 
 
-def _exif(marker: str, gps: bool = True) -> Image.Exif:
+def _exif(marker: str, gps: bool = True, owner: bool = True) -> Image.Exif:
     exif = Image.Exif()
-    exif[ARTIST] = marker
+    if owner:
+        exif[ARTIST] = marker
     if gps:
         exif[GPS_IFD] = dict(GPS)
     return exif
@@ -84,7 +85,7 @@ def heic_exif(marker: str) -> bytes:
 
     pillow_heif.register_heif_opener()
     out = io.BytesIO()
-    _image().save(out, "HEIF", exif=_exif(marker).tobytes())
+    _image().save(out, "HEIF", exif=_exif(marker, owner=False).tobytes())  # location only
     return out.getvalue()
 
 
@@ -118,10 +119,11 @@ def mp3_id3v1(marker: str) -> bytes:
     return frame * 4 + tag
 
 
-def pdf(marker: str, compressed_xmp: bool = False, info_author: bool = False) -> bytes:
-    """A one-page PDF; with ``compressed_xmp`` its XMP (creator and GPS) is deflated, with
-    ``info_author`` the document information names ``marker`` as the author."""
-    packet = xmp(marker)
+def pdf(marker: str, gps: bool = False, compressed_xmp: bool = False, info_author: bool = False) -> bytes:
+    """A one-page PDF whose XMP names ``marker`` as the creator; with ``gps`` it holds a position
+    too, with ``compressed_xmp`` the XMP is deflated, with ``info_author`` the document
+    information names ``marker`` as the author."""
+    packet = xmp(marker, gps)
     stream = zlib.compress(packet) if compressed_xmp else packet
     filters = "/Filter /FlateDecode " if compressed_xmp else ""
     objects = [

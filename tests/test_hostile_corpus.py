@@ -81,6 +81,7 @@ class Case:
 def story(body: str = "The story's text.", more: str = "", head: str = "") -> str:
     """A story's text; ``head`` replaces the first front matter lines (title to summary)."""
     head = head or "title: Hostile case @SLUG@\ndate: 2019-06-14\nsummary: A case of the hostile corpus.\n"
+    more = more if not more or more.endswith("\n") else more + "\n"
     return f"---\n{head}areas: [par-bay]\nthemes: [environment]\n{more}---\n\n{body}\n"
 
 
@@ -256,7 +257,7 @@ CASES: list[Case] = [
     meta("alt-text-breakout", "quotes in alt text", 'image:\n  src: p.jpg\n  alt: "\\"><img src=//@HOST@/a.png onerror=alert(1)>"\n',
          {"stories/@SLUG@/p.jpg": SMALL_JPEG}),
     meta("attachment-title-link", "a link in an attachment title",
-         "attachments:\n  - src: a.pdf\n    title: \"[x](javascript:alert('@TOKEN@'))\"\n", {"stories/@SLUG@/a.pdf": hf.pdf("x", False)}),
+         "attachments:\n  - src: a.pdf\n    title: \"[x](javascript:alert('@TOKEN@'))\"\n", {"stories/@SLUG@/a.pdf": hf.pdf("x")}),
     meta("author-markdown-image", "Markdown in an author's name", 'authors: ["![t](https://@HOST@/a.png)"]\n'),
     Case("area-name-entity", "entities in an area name", {AREA: area().replace("name: Area @SLUG@", 'name: "Area &lt;img src=//@HOST@/e.png&gt;"')}),
     # Files: types, names, polyglots (item 2's class)
@@ -328,7 +329,7 @@ CASES: list[Case] = [
     meta("carrier-mp3-id3v1", "a place and a name in an ID3v1 tag",
          "media:\n  - type: audio\n    src: a.mp3\n    transcript: Words.\n", {"stories/@SLUG@/a.mp3": hf.mp3_id3v1("@CANARY@")},
          must_refuse=True),
-    attach("carrier-pdf-deflated-xmp", "GPS in deflated PDF XMP", "r.pdf", hf.pdf("@CANARY@", compressed_xmp=True), must_refuse=True),
+    attach("carrier-pdf-deflated-xmp", "GPS in deflated PDF XMP", "r.pdf", hf.pdf("@CANARY@", gps=True, compressed_xmp=True), must_refuse=True),
     attach("carrier-pdf-author-name", "a resident's name as a PDF's author", "r.pdf", hf.pdf("@CANARY@", info_author=True)),
     attach("carrier-docx-creator", "a name as a document's author", "r.docx", hf.docx_creator("@CANARY@")),
     # YAML (item 7's class): messages, never a traceback, a hang or a crash
