@@ -48,7 +48,7 @@ from test_site_pages import SITE_URL, make_site
 from voices.audit import output_texts
 from voices.file_types import is_publishable_suffix
 from voices.safe_html import url_scheme
-from voices.third_party import third_party_requests
+from voices.third_party import is_off_site, requests_in_css, requests_in_html, requests_in_js
 from voices.urls import page_url
 
 # --- The corpus ------------------------------------------------------------------------------
@@ -646,6 +646,25 @@ def folder_findings(site: Path) -> list[tuple[str, str]]:
     return found
 
 
+def off_site_requests(site: Path) -> list[str]:
+    """``file:line: address`` of every request to another site, reading each address as a
+    browser does (voices/third_party.py's readers): tabs and line breaks dropped, and a
+    backslash taken as a slash, so that ``/\\host/x.png`` is ``//host/x.png``."""
+    readers = {".html": requests_in_html, ".htm": requests_in_html, ".xhtml": requests_in_html, ".svg": requests_in_html,
+               ".css": requests_in_css, ".js": requests_in_js, ".mjs": requests_in_js}
+    found = []
+    for file in sorted(site.rglob("*")):
+        read = readers.get(file.suffix.lower())
+        if read is None or not file.is_file():
+            continue
+        rel = file.relative_to(site).as_posix()
+        for line, address in read(file.read_text(encoding="utf-8", errors="replace")):
+            seen = re.sub(r"[\t\n\r]", "", html.unescape(address)).replace("\\", "/")
+            if address.startswith("https://unpkg.com/mermaid") or is_off_site(seen, SITE_URL):
+                found.append(f"{rel}:{line}: {address}")
+    return found
+
+
 def normalised(text: str) -> str:
     """Text as a person reads it: no case, accents, invisible characters or punctuation."""
     text = unicodedata.normalize("NFKD", html.unescape(text))
@@ -731,7 +750,7 @@ def corpus(tmp_path_factory, request) -> Corpus:
     sites = {build.site for build in builds if build.ok}
     return Corpus(outcomes, builds, {site: SiteText.read(site) for site in sites},
                   {site: markup_findings(site) for site in sites}, {site: folder_findings(site) for site in sites},
-                  {site: third_party_requests(site, SITE_URL) for site in sites})
+                  {site: off_site_requests(site) for site in sites})
 
 
 def _own(case: Case, rel: str, text: str) -> bool:
