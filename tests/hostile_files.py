@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import struct
-import zipfile
 import zlib
 
 from PIL import Image
@@ -154,12 +153,3 @@ def html_polyglot_pdf(host: str) -> bytes:
             f"<img src=x onerror=alert(1)>\n%PDF-1.4\n%%EOF\n").encode()
 
 
-def docx_creator(marker: str) -> bytes:
-    """A DOCX (stored, not deflated, so the name is plain to see) whose author is ``marker``."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-        archive.writestr("docProps/core.xml", '<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-                         f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>{marker}</dc:creator></cp:coreProperties>')
-        archive.writestr("word/document.xml", "<w:document/>")
-    return out.getvalue()

@@ -330,8 +330,6 @@ CASES: list[Case] = [
          "media:\n  - type: audio\n    src: a.mp3\n    transcript: Words.\n", {"stories/@SLUG@/a.mp3": hf.mp3_id3v1("@CANARY@")},
          must_refuse=True),
     attach("carrier-pdf-deflated-xmp", "GPS in deflated PDF XMP", "r.pdf", hf.pdf("@CANARY@", gps=True, compressed_xmp=True), must_refuse=True),
-    attach("carrier-pdf-author-name", "a resident's name as a PDF's author", "r.pdf", hf.pdf("@CANARY@", info_author=True)),
-    attach("carrier-docx-creator", "a name as a document's author", "r.docx", hf.docx_creator("@CANARY@")),
     # YAML (item 7's class): messages, never a traceback, a hang or a crash
     yaml_case("yaml-alias-bomb-merge", "a billion laughs through merge keys",
               bomb() + "\n" + HEAD + "consent:\n  <<: *l8\n", timeout=20),
@@ -787,7 +785,10 @@ def refusal(case: Case, run: Run) -> tuple[bool, str]:
     marks = Marks.of(case)
     allowed = {marks.fill(path, Path("/")) for path in (case.hostile or (next(iter(case.files)),))}
     problems = [m.groupdict() for m in PROBLEM_LINE.finditer(run.output)]
-    named = [p for p in problems if p["path"] in allowed and int(p["line"]) > 0]
+    # A folder story's problem may name the bad file beside index.md (evil.html, a transcript).
+    folders = tuple(path.removesuffix("index.md") for path in allowed if path.endswith("/index.md"))
+    named = [p for p in problems if (p["path"] in allowed or p["path"].startswith(folders) and folders)
+             and int(p["line"]) > 0]
     if not named:
         return False, f"refused without naming {sorted(allowed)} and a line:\n{run.output[-3000:]}"
     return True, ""

@@ -325,7 +325,15 @@ def data_has_location(data: bytes | mmap.mmap, budget: _Budget, depth: int = 0) 
     walker = _WALKERS.get(kind)
     if walker is not None and _safely(walker, data, budget, depth):
         return True
-    return _embedded_location(data)
+    return _id3v1_location(data) or _embedded_location(data)
+
+
+def _id3v1_location(data: bytes | mmap.mmap) -> bool:
+    """An ID3v1 tag (the last 128 bytes of many MP3s, whatever their start) whose text fields
+    mention a location or GPS, as some recorders write into its comment."""
+    if len(data) < 128 or bytes(data[-128:-125]) != b"TAG":
+        return False
+    return _mentions_location(bytes(data[-125:-3]))
 
 
 def _safely(walker, data, budget: _Budget, depth: int) -> bool:

@@ -97,29 +97,56 @@ def body_problems(body: str, path: str, first_line: int, masked: str | None = No
     return sorted(dict.fromkeys(found), key=lambda problem: problem.line)
 
 
-# Python's HTML parser (used here, by Python-Markdown and so by the build) takes time that grows
-# with the square of the text for tags that do not end soon. Stories hold a few tags at most, so
-# a body past these bounds is refused before anything parses it.
+# Python's HTML parser (used here, by Python-Markdown and so by the build) and Python-Markdown's
+# link, attribute-list and list handling take time that grows with the square of the text (or
+# recurse once per level) on some shapes: tags that do not end, thousands of "[" or "{", lists
+# nested hundreds deep, very long lines. Stories are nowhere near these bounds, so a body past
+# them is refused before anything parses it.
 MAX_TAGS = 2_000
 MAX_TAG_LENGTH = 4_000
+MAX_BRACKETS = 2_000
+MAX_LINE_LENGTH = 20_000
+MAX_NESTING = 20
+MAX_INDENT = 200
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
+# The containers a line opens before its text: quote marks, list markers, and their spaces.
+_LINE_NESTING = re.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])))+")
 
 
 def markup_limit_problem(text: str, path: str, first_line: int) -> Problem | None:
-    """A problem when a body holds more HTML tags, or longer ones, than Python's parsers can read
-    in reasonable time; else None. Linear in the text, so it can run before every other check."""
+    """A problem when a body is shaped so that the parsers would take minutes (or crash) to read
+    it; else None. Linear in the text, so it runs before every other check of the body."""
+    def problem(offset: int, message: str, hint: str) -> Problem:
+        return Problem(path, first_line + text.count("\n", 0, offset), FIELD, message, hint)
+
     starts = [match.start() for match in _TAG_START.finditer(text)]
     if len(starts) > MAX_TAGS:
-        return Problem(path, first_line, FIELD, f"holds {len(starts):,} HTML tags or “<” signs before a letter; "
-                       f"at most {MAX_TAGS:,} are allowed", "write the text in Markdown, or split it into several "
-                       "stories; write a lone < as &lt;")
+        return problem(0, f"holds {len(starts):,} HTML tags or “<” signs before a letter; at most {MAX_TAGS:,} "
+                       "are allowed", "write the text in Markdown, or split it into several stories; write a lone "
+                       "< as &lt;")
     ends = [match.start() for match in re.finditer(">", text)]
     for start in starts:
         index = bisect.bisect_left(ends, start)
         if index == len(ends) or ends[index] - start > MAX_TAG_LENGTH:
-            line = first_line + text.count("\n", 0, start)
-            return Problem(path, line, FIELD, "an HTML tag (or a “<” before a letter) here is never closed with “>”",
+            return problem(start, "an HTML tag (or a “<” before a letter) here is never closed with “>”",
                            "finish the tag, or write a lone < as &lt;")
+    for sign in "[{":
+        count = text.count(sign)
+        if count > MAX_BRACKETS:
+            return problem(0, f"holds {count:,} “{sign}” signs; at most {MAX_BRACKETS:,} are allowed",
+                           "split it into several stories")
+    offset = 0
+    for line in text.split("\n"):
+        if len(line) > MAX_LINE_LENGTH:
+            return problem(offset, f"a line here is {len(line):,} characters long; at most {MAX_LINE_LENGTH:,} "
+                           "are allowed", "break it into paragraphs with an empty line between them")
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        nesting = _LINE_NESTING.match(line)
+        levels = len(re.findall(r">|[-*+\d][.)]?(?=[ \t])", nesting.group())) if nesting else 0
+        if indent > MAX_INDENT or levels > MAX_NESTING:
+            return problem(offset, "lists or quotes here are nested too deep for a web page",
+                           f"use at most {MAX_NESTING} levels, each indented by a few spaces")
+        offset += len(line) + 1
     return None
 
 
