@@ -7,8 +7,11 @@ generator and to encode photos.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -25,6 +28,14 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _end_with_parent() -> None:
+    """Ask Linux to stop this fork when the build that made it ends (stopped or killed), so no
+    fork goes on converting pages for a build nobody waits for."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def in_forks(items: Sequence[Item], work: Callable[[Sequence[Item]], str], workers: int) -> list[str]:
     """Run ``work`` on ``workers`` shares of ``items`` at once: every share but the first in a
     fork of this process, the first here. Returns each fork's report (what ``work`` returned
@@ -35,6 +46,7 @@ def in_forks(items: Sequence[Item], work: Callable[[Sequence[Item]], str], worke
         pid = os.fork()
         if pid == 0:  # a fork: do its share, send its report, leave without exit handlers
             try:
+                _end_with_parent()
                 os.close(reader)
                 os.write(writer, work(items[share::workers]).encode())
             finally:
