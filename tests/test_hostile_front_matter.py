@@ -290,3 +290,18 @@ def test_taxonomy_and_settings_get_the_same_refusals(tiny):
         (f"taxonomy.yml:{taxonomy_line}: front matter: YAML anchors and aliases (values starting with & or *) are "
         "not allowed (write each value out in full; a value that starts with & or * must be in double quotes, "
         'e.g. title: "*Our* garden")')]
+
+
+@pytest.mark.parametrize("escape, code", [(r"\0", "U+0000"), (r"\e", "U+001B"), (r"\u202e", "U+202E"),
+                                          (r"\u2028", "U+2028"), (r"\x85", "U+0085")])
+def test_a_control_character_written_as_an_escape_is_refused_on_its_line(tiny, escape: str, code: str) -> None:
+    # The raw file is clean text; only YAML's escapes in double quotes make the character.
+    tiny.story("s", GOOD_STORY.replace("summary: A short summary.", f'summary: "A short {escape} summary."'))
+    assert lines_of(tiny) == [f"stories/s.md:4: summary: holds an invisible control character ({code}), written "
+                              r"as an escape such as \0 or \u202e (remove it: retype the text without the "
+                              "backslash code)"]
+
+
+def test_tabs_and_new_lines_in_long_text_are_fine(tiny) -> None:
+    tiny.story("s", GOOD_STORY.replace("summary: A short summary.", 'summary: "A short\\tsummary."'))
+    assert lines_of(tiny) == []

@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     ValidationInfo,
     WithJsonSchema,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -399,10 +400,33 @@ RegionRef = Annotated[str, AfterValidator(_check_region),
                       WithJsonSchema({"type": "string", "enum": sorted(REGIONS)})]
 
 
+# Characters that never belong in a field's text: control characters (a NUL makes the feeds
+# invalid XML), line and paragraph separators, and the direction controls that make text read
+# as something else (U+202E shows "exe.txt" as "txt.exe"). Tabs and new lines are fine.
+_HIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible_text(value: Any) -> Any:
+    if isinstance(value, str):
+        found = _HIDDEN_CHARACTERS.search(value)
+        if found:
+            raise fail(f"holds an invisible control character (U+{ord(found.group()):04X}), written as an "
+                       "escape such as \\0 or \\u202e", "remove it: retype the text without the backslash code")
+    elif isinstance(value, list):
+        for item in value:
+            _visible_text(item)
+    return value
+
+
 class ContractModel(BaseModel):
     """Strict: no unknown keys, and no silent type conversion (a title is never a number)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_hidden_characters(cls, value: Any) -> Any:
+        return _visible_text(value)
 
 
 # --- stories -------------------------------------------------------------------------------
