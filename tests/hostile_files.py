@@ -113,7 +113,9 @@ def flac_vorbis(marker: str) -> bytes:
 def mp3_id3v1(marker: str) -> bytes:
     """An MP3 frame followed by an ID3v1 tag (the 128 bytes at the end) with a place and a name."""
     frame = b"\xff\xfb\x90\x00" + b"\x00" * 413
-    tag = (b"TAG" + marker.encode()[:30].ljust(30, b"\x00") + marker.encode()[:30].ljust(30, b"\x00")
+    # The marker is not put in the tag: the corpus replaces it with a longer word, and an ID3v1
+    # tag is exactly the last 128 bytes.
+    tag = (b"TAG" + b"Recording".ljust(30, b"\x00") + b"Example Person".ljust(30, b"\x00")
            + b"".ljust(30, b"\x00") + b"2019" + b"GPS 50.3333N 4.7500W".ljust(30, b"\x00") + b"\x0c")
     return frame * 4 + tag
 
