@@ -297,9 +297,9 @@ def test_taxonomy_and_settings_get_the_same_refusals(tiny):
 def test_a_control_character_written_as_an_escape_is_refused_on_its_line(tiny, escape: str, code: str) -> None:
     # The raw file is clean text; only YAML's escapes in double quotes make the character.
     tiny.story("s", GOOD_STORY.replace("summary: A short summary.", f'summary: "A short {escape} summary."'))
-    assert lines_of(tiny) == [f"stories/s.md:4: summary: holds an invisible control character ({code}), written "
-                              r"as an escape such as \0 or \u202e (remove it: retype the text without the "
-                              "backslash code)"]
+    assert lines_of(tiny) == [f"stories/s.md:4: summary: holds an invisible control character ({code}) "
+                              "(retype the text: such characters come in with a copy and paste, or from a "
+                              r"backslash code such as \0 or \u202e)"]
 
 
 def test_tabs_and_new_lines_in_long_text_are_fine(tiny) -> None:

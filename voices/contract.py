@@ -410,8 +410,9 @@ def _visible_text(value: Any) -> Any:
     if isinstance(value, str):
         found = _HIDDEN_CHARACTERS.search(value)
         if found:
-            raise fail(f"holds an invisible control character (U+{ord(found.group()):04X}), written as an "
-                       "escape such as \\0 or \\u202e", "remove it: retype the text without the backslash code")
+            raise fail(f"holds an invisible control character (U+{ord(found.group()):04X})",
+                       "retype the text: such characters come in with a copy and paste, or from a "
+                       "backslash code such as \\0 or \\u202e")
     elif isinstance(value, list):
         for item in value:
             _visible_text(item)
@@ -423,7 +424,7 @@ class ContractModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    @field_validator("*", mode="before")
+    @field_validator("*", mode="after")  # after each field's own checks, which say more
     @classmethod
     def _no_hidden_characters(cls, value: Any) -> Any:
         return _visible_text(value)
