@@ -1,8 +1,9 @@
 """Text in the built site that comes from a file the site does not publish.
 
 A page must hold only the content being published, the generator's own wording and the
-theme's. If a story could pull in another file (``.git/config`` with a deploy token, a draft,
-a withdrawn story, ``archive.yml``, an unused file in a story's folder), its lines would show.
+theme's. If a story could pull in another file (``.git/config`` with a deploy token,
+``archive.yml``, an unused file in a story's folder), its lines would show. (Drafts and
+withdrawn stories are audited word by word instead: see ``_is_content_entry``.)
 So every long line of every such text file becomes a fingerprint: the line's letters and
 digits only, folded (voices/names.py), at least ``MIN_LETTERS`` of them. A fingerprint found in
 any output file (tags removed, reduced the same way) fails the build, naming both files.
@@ -33,6 +34,9 @@ _SKIP_DIRS = {".git", ".venv", "venv", ".cache", "node_modules", "__pycache__", 
 _TAGS = re.compile(r"<[^>]*>")
 _NOT_LETTERS = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")  # a line of figures alone is no secret, and may match any long number
+# "summary: ..." in a draft's front matter: the value is what could leak; with the key, the
+# line would also match a published story's identical summary in the open data's JSON.
+_FIELD_NAME = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:\s+")
 
 
 def squeeze(text: str) -> str:
@@ -87,8 +91,19 @@ def unpublished_files(root: Path, published: set[Path]) -> Iterable[Path]:
                 # build's, an earlier one's) holds what was published, not sources.
                 if entry != root / "docs" and not _is_built_site(root, entry):
                     stack.append(entry)
-            elif entry.suffix.lower() not in _CODE_SUFFIXES and entry.resolve() not in published:
+            elif entry.suffix.lower() not in _CODE_SUFFIXES and entry.resolve() not in published \
+                    and not _is_content_entry(root, entry):
                 yield entry
+
+
+def _is_content_entry(root: Path, file: Path) -> bool:
+    """A story's or area's own file (``stories/x.md``, ``stories/x/index.md``). An unpublished one
+    (a draft, a withdrawn story) is audited word by word instead (voices/audit.py leak_terms):
+    a draft often shares whole lines with the published story it revises, and a line-level
+    fingerprint of it would then be found in that story's page."""
+    parts = file.relative_to(root).parts
+    return (len(parts) in (2, 3) and parts[0] in ("stories", "areas") and file.suffix == ".md"
+            and (len(parts) == 2 or parts[2] == "index.md"))
 
 
 def _is_built_site(root: Path, folder: Path) -> bool:
@@ -113,7 +128,7 @@ class ForeignText:
                 continue  # a photo, a recording: not text a page could include
             rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else ".git/config"
             for line in data.decode("utf-8", "replace").splitlines():
-                key = squeeze(line)
+                key = squeeze(_FIELD_NAME.sub("", line, count=1))
                 if len(key) >= MIN_LETTERS and len(_DIGITS.sub("", key)) >= MIN_LETTERS // 2:
                     prints.setdefault(key[:_KEY_LETTERS], rel)
         self._finder = Literals(prints)
