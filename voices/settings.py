@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, ValidationError
 
 from voices.contract import ContractModel, Name, WebUrl, fail
+from voices.contract_errors import problems_from_validation_error
 from voices.problems import Problem
 from voices.reading import parse_yaml_file
 
@@ -62,8 +63,6 @@ class ArchiveSettings(ContractModel):
 
 def load_settings(file: Path, path: str) -> tuple[ArchiveSettings | None, list[Problem]]:
     """Load and check ``archive.yml``."""
-    from voices.validate import problems_from_validation_error  # avoid an import cycle
-
     parsed, problems = parse_yaml_file(file, path)
     if parsed is None:
         return None, problems
