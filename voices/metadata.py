@@ -17,7 +17,6 @@ from typing import Any
 
 from voices.archive import Archive, Area, Story
 from voices.contract import REGIONS
-from voices.pages import display_date
 from voices.urls import absolute_url, area_url, story_url
 
 LANGUAGE = "en-GB"
@@ -212,32 +211,3 @@ def area_head(area: Area, archive: Archive) -> str:
         _property("og:site_name", settings.name),
         _property("og:locale", "en_GB"),
     )
-
-
-# --- visible citation -------------------------------------------------------------------------
-
-def _sentence(text: str) -> str:
-    """End with a full stop unless the text already ends a sentence (``Why now?``)."""
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def _and_list(names: list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def citation_text(story: Story, archive: Archive) -> str:
-    """Plain text for a "cite this story" block; ``[date]`` is left for the reader to fill in.
-
-    Drafts are allowed (a preview build shows them); a withdrawn story is never cited.
-    """
-    meta = story.meta
-    if meta.status == "withdrawn":
-        raise ValueError(f"{story.slug} is withdrawn: its page carries nothing of the story")
-    parts = []
-    if meta.authors:
-        parts.append(_sentence(_and_list(meta.authors)))
-    parts.append(_sentence(meta.title or ""))
-    parts.append(f"{archive.settings.name}, {display_date(meta.date)}.")
-    parts.append(f"{_story_address(story, archive)} (accessed [date]).")
-    return " ".join(parts)

@@ -7,7 +7,6 @@ and the site works under any base path. Front-matter text is always escaped here
 
 from __future__ import annotations
 
-import calendar
 import html
 import posixpath
 import re
@@ -17,6 +16,7 @@ from urllib.parse import quote
 
 from voices.archive import Archive, Area, Story
 from voices.assemble import GROUPS, Listing, SitePlan
+from voices.citation import citation_text, display_date
 from voices.contract import REGIONS
 from voices.links import resolve_links
 from voices.urls import listing_url, source_uri
@@ -40,15 +40,6 @@ class GeneratedPage:
     story: Story | None = None
     area: Area | None = None
     stories: list[Story] = field(default_factory=list)  # what the page lists (sitemap dates)
-
-
-def display_date(value: str) -> str:
-    """``2019-06-14`` → ``14 June 2019``; ``2019-06`` → ``June 2019``; ``2019`` stays: no day is invented."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = calendar.month_name[int(parts[1])]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
 def text(value: str) -> str:
@@ -242,7 +233,6 @@ def _transcript(story: Story, transcript: str, src: str, target) -> str:
 
 
 def _story_footer(story: Story, archive: Archive, src: str) -> list[str]:
-    from voices.metadata import citation_text
 
     settings = archive.settings
     licence_id = story.meta.licence or settings.default_licence
