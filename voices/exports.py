@@ -16,6 +16,7 @@ from xml.etree import ElementTree as ET
 from voices.archive import Archive, Area, Story
 from voices.assemble import SitePlan
 from voices.contract import REGIONS
+from voices.settings import LANGUAGE
 from voices.urls import absolute_url, area_url, listing_url, story_url
 
 FEED_SIZE = 20  # latest entries per feed
@@ -95,7 +96,7 @@ def _feed(archive: Archive, stories: list[Story], path: str, title: str, page: s
           updated: Callable[[Story], str]) -> str:
     site = archive.settings.site_url
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "en-GB"})
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": LANGUAGE})
     _text(feed, "id", absolute_url(site, path))
     _text(feed, "title", title)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=absolute_url(site, path))

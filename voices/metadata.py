@@ -17,9 +17,10 @@ from typing import Any
 
 from voices.archive import Archive, Area, Story
 from voices.contract import REGIONS
+from voices.settings import LANGUAGE
 from voices.urls import absolute_url, area_url, story_url
 
-LANGUAGE = "en-GB"
+OG_LOCALE = LANGUAGE.replace("-", "_")  # Open Graph writes en_GB
 
 
 # --- escaping ---------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ def story_head(story: Story, archive: Archive, image_url: str | None = None) -> 
         _property("og:description", meta.summary),
         _property("og:url", url),
         _property("og:site_name", settings.name),
-        _property("og:locale", "en_GB"),
+        _property("og:locale", OG_LOCALE),
         _property("og:image", image_url),
         _property("og:image:alt", image_alt if image_url else None),
         # article:published_time is an ISO 8601 datetime: a partial date would be read as
@@ -209,5 +210,5 @@ def area_head(area: Area, archive: Archive) -> str:
         _property("og:description", area.meta.summary),
         _property("og:url", _area_address(area, archive)),
         _property("og:site_name", settings.name),
-        _property("og:locale", "en_GB"),
+        _property("og:locale", OG_LOCALE),
     )

@@ -18,6 +18,9 @@ from voices.contract_errors import problems_from_validation_error
 from voices.problems import Problem
 from voices.reading import parse_yaml_file
 
+# The archive is written in British English: every page's <html lang>, the redirect pages, the
+# feed, the structured data and the search index say so, all from here.
+LANGUAGE = "en-GB"
 
 def _check_pattern(value: str) -> str:
     try:

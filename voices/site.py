@@ -57,11 +57,9 @@ from voices.search import (
     story_fields,
     without_furniture,
 )
-from voices.settings import fill_placeholders
+from voices.settings import LANGUAGE, fill_placeholders
 from voices.urls import absolute_url, redirect_file, relative_url
 from voices.validate import MARKDOWN_IMAGE, body_file_reference
-
-LANGUAGE = "en-GB"
 
 
 class BuildRefused(Exception):
