@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from voices.assemble import SitePlan
 from voices.pages import link
+from voices.redirects import redirect_html  # the online build's redirect page, same wording
 from voices.settings import ArchiveSettings
 from voices.urls import absolute_url, page_url, redirect_file
 
@@ -38,8 +39,6 @@ def online_url(dest_uri: str) -> str:
 
 def redirect_files(plan: SitePlan, page_sources: set[str], settings: ArchiveSettings) -> dict[str, str]:
     """The redirect pages at old addresses, pointing at the pages' files rather than folders."""
-    from voices.site import redirect_html  # the online build's redirect page, same wording
-
     files = {}
     for alias, target in plan.redirects.items():
         path = redirect_file(alias)
