@@ -68,11 +68,8 @@ def _area_address(area: Area, archive: Archive) -> str:
 
 def licence_url(story: Story, archive: Archive) -> str | None:
     """The URL of the story's licence, or of the archive's default when the story names none."""
-    wanted = story.meta.licence or archive.settings.default_licence
-    for licence in archive.settings.licences:
-        if licence.id == wanted:
-            return licence.url
-    return None  # the validator reports an unknown licence; claim none rather than guess
+    licence = archive.settings.licence(story.meta.licence)
+    return licence.url if licence else None  # claim no licence rather than guess one
 
 
 def _theme_labels(story: Story, archive: Archive) -> list[str]:

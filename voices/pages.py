@@ -235,9 +235,8 @@ def _transcript(story: Story, transcript: str, src: str, target) -> str:
 def _story_footer(story: Story, archive: Archive, src: str) -> list[str]:
 
     settings = archive.settings
-    licence_id = story.meta.licence or settings.default_licence
-    licence = next(item for item in settings.licences if item.id == licence_id)
-    parts = [f"Published under {external_link(text(licence.label), licence.url)}."]
+    licence = settings.licence(story.meta.licence)
+    parts = [f"Published under {external_link(text(licence.label), licence.url)}."] if licence else []
     if story.meta.source_url:
         parts.append(f"First published at {external_link(text(_host(story.meta.source_url)), story.meta.source_url)}.")
     return ['<div class="voices-licence" markdown>', "", " ".join(parts), "", "</div>", "",

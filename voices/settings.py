@@ -63,6 +63,12 @@ class ArchiveSettings(ContractModel):
     def licence_ids(self) -> frozenset[str]:
         return frozenset(licence.id for licence in self.licences)
 
+    def licence(self, wanted: str | None = None) -> Licence | None:
+        """The licence a story names (its ``licence``), or the archive's default when it names
+        none; None for one this file does not list, which the content check refuses."""
+        wanted = wanted or self.default_licence
+        return next((licence for licence in self.licences if licence.id == wanted), None)
+
 
 def load_settings(file: Path, path: str) -> tuple[ArchiveSettings | None, list[Problem]]:
     """Load and check ``archive.yml``."""
