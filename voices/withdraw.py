@@ -24,6 +24,7 @@ from voices.caches import purge_stories
 from voices.paths import STORIES_DIR, TAXONOMY_FILE
 from voices.reading import parse_front_matter_file
 from voices.taxonomy import load_taxonomy
+from voices.urls import story_slug
 from voices.validate import withdrawal_residue
 
 # What a withdrawn story keeps, in this order: enough for the notice (title, date), for the
@@ -150,9 +151,9 @@ def _history_advice(slug: str, files: list[str], aliases: Any) -> list[str]:
 
 def _old_slugs(aliases: Any) -> list[str]:
     """The slugs of a story's earlier addresses, from its ``aliases`` as written."""
-    old = [alias.strip("/").removeprefix(f"{STORIES_DIR}/") for alias in
+    old = [story_slug(alias) for alias in
            (aliases if isinstance(aliases, list) else [aliases] if isinstance(aliases, str) else [])
-           if isinstance(alias, str) and alias.strip("/").startswith(f"{STORIES_DIR}/")]
+           if isinstance(alias, str)]
     return [slug for slug in old if slug and "/" not in slug]
 
 
