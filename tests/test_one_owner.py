@@ -57,3 +57,14 @@ def test_the_language_and_the_licence_lookup_have_one_owner():
                 f"{name}:{node.lineno}: write voices.settings.LANGUAGE, not the language again"
             assert not (isinstance(node, ast.Attribute) and node.attr == "licences"), \
                 f"{name}:{node.lineno}: ask ArchiveSettings.licence() rather than searching the list again"
+
+
+def test_urls_py_reads_and_makes_the_addresses_the_others_used_to_write_by_hand():
+    from voices.urls import area_url, index_source, page_source, story_slug, story_url
+
+    assert [story_slug(a) for a in ("/stories/old-name/", "stories/old-name", "/news/a.html", "/stories/")] \
+        == ["old-name", "old-name", None, None]
+    assert page_source(story_url("x")) == "stories/x.md"
+    assert page_source(story_url("x"), folder=True) == "stories/x/index.md"
+    assert page_source(area_url("par-bay"), folder=True) == "areas/par-bay/index.md"
+    assert index_source("areas") == "areas/index.md"

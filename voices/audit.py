@@ -71,7 +71,7 @@ def output_texts(site_dir: Path, search_index: bool | None = None) -> Iterator[t
 
 def _story_page_files(slug: str) -> tuple[str, ...]:
     """Where a story's page may be: online, or in the offline copy (file or folder story)."""
-    url = story_url(slug)
+    url = story_url(slug)  # redirect_file: the index.html any address is served from
     return redirect_file(url), page_file(source_uri(url))
 
 
