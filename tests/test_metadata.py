@@ -10,7 +10,8 @@ import pytest
 from conftest import SMALL_JPEG
 
 from voices.archive import load_archive
-from voices.metadata import area_head, citation_text, story_head, withdrawn_head
+from voices.citation import citation_text
+from voices.metadata import area_head, story_head, withdrawn_head
 
 SITE = "https://example.org/voices-of-big-local/"
 HOSTILE = """Par Bay's "best" year </script><script>alert(1)</script> & more"""

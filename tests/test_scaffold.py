@@ -116,22 +116,6 @@ def test_the_schema_line_points_editors_at_the_published_schema(archive, folder)
     assert target == (archive.root / "docs" / "schema" / "story.schema.json").resolve()
 
 
-def test_the_core_package_imports_no_mkdocs():
-    """The content and the core must outlive MkDocs: only hooks/ may import it."""
-    import subprocess
-    import sys
-
-    code = ("import importlib, pkgutil, sys, voices\n"
-            "for module in pkgutil.iter_modules(voices.__path__):\n"
-            "    module.name != '__main__' and importlib.import_module(f'voices.{module.name}')\n"
-            "print(sorted(m for m in sys.modules if m == 'mkdocs' or m.startswith(('mkdocs.', 'material'))))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
-    for source in (REPO / "voices").glob("*.py"):
-        text = source.read_text(encoding="utf-8")
-        assert "from mkdocs" not in text and "import mkdocs" not in text, source.name
-
-
 def test_a_new_draft_never_stops_the_published_build(tiny):
     """Issue 15, item 9: the draft holds the template's words, and the guide shows the template;
     the audit must read the guide as published, not take those words for a leak of the draft."""

@@ -39,3 +39,36 @@ def test_placeholders_are_filled_and_unknown_ones_reported():
                                       {"contacts": {"email": "[To be confirmed]"}})
     assert text == "Write to [To be confirmed] or {{ contacts.fax }}."
     assert unknown == ["contacts.fax"]
+
+
+def test_a_story_s_licence_is_the_one_it_names_or_the_default_everywhere_it_is_stated(tiny):
+    """One lookup answers for the page's footer, the head's rights tags, the open data and the
+    feed: the licence a story names, or archive.yml's default when it names none."""
+    import json
+
+    from voices.archive import load_archive
+    from voices.assemble import plan_site
+    from voices.exports import data_files, feeds
+    from voices.metadata import story_head
+    from voices.pages import build_pages
+
+    for slug, more in (("named", "licence: CC-BY-SA-4.0\n"), ("unnamed", "")):
+        tiny.story(slug, f"---\ntitle: The {slug} one\ndate: 2019-06-14\nsummary: About it.\n"
+                         f"areas: [par-bay]\nthemes: [environment]\n{more}---\n\nText.\n")
+    archive, problems = load_archive(tiny.root)
+    assert problems == []
+    settings = archive.settings
+    assert settings.licence("CC-BY-SA-4.0").url == "https://creativecommons.org/licenses/by-sa/4.0/"
+    assert settings.licence(None).id == settings.licence("").id == "CC-BY-4.0"
+    assert settings.licence("MIT") is None  # not listed: the content check refuses it, nothing guesses
+
+    plan = plan_site(archive)
+    pages = {page.src_uri: page.markdown for page in build_pages(archive, plan)}
+    records = {record["slug"]: record for record in json.loads(data_files(archive, plan, {})["data/stories.json"])}
+    feed = feeds(archive, plan, lambda story: "2020-01-01T00:00:00Z")["feed.xml"]
+    for slug, wanted in (("named", "CC-BY-SA-4.0"), ("unnamed", "CC-BY-4.0")):
+        licence = settings.licence(wanted)
+        assert f'Published under <a href="{licence.url}">{licence.label}</a>' in pages[f"stories/{slug}.md"]
+        assert f'<meta name="DC.rights" content="{licence.url}">' in story_head(archive.stories[slug], archive)
+        assert (records[slug]["licence"], records[slug]["licence_url"]) == (licence.id, licence.url)
+        assert f"<rights>{wanted}</rights>" in feed

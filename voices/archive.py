@@ -25,7 +25,15 @@ from voices.reading import FieldPath, ParsedFile, field_name, parse_front_matter
 from voices.safe_html import body_problems, markup_limit_problem, mask_code, url_scheme
 from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
-from voices.urls import GENERATED_TOP_LEVEL, RESERVED_SLUGS, redirect_file
+from voices.urls import (
+    GENERATED_TOP_LEVEL,
+    RESERVED_SLUGS,
+    area_url,
+    page_source,
+    redirect_file,
+    story_slug,
+    story_url,
+)
 from voices.validate import (
     TRANSCRIPT_SUFFIXES,
     body_file_problems,
@@ -62,7 +70,7 @@ class Story:
 
     @property
     def url(self) -> str:
-        return f"stories/{self.slug}/"
+        return story_url(self.slug)
 
     @property
     def is_published(self) -> bool:
@@ -70,16 +78,13 @@ class Story:
 
     def earlier_slugs(self) -> list[str]:
         """The slugs of the story's earlier addresses (its ``/stories/<slug>/`` aliases)."""
-        return [alias.strip("/").removeprefix("stories/") for alias in self.meta.aliases
-                if alias.strip("/").startswith("stories/") and "/" not in alias.strip("/").removeprefix("stories/")]
+        return [slug for alias in self.meta.aliases if (slug := story_slug(alias)) is not None and "/" not in slug]
 
     @property
     def page_source(self) -> str:
         """The generated page's source path; a folder story keeps its folder so that files
         written beside index.md resolve as they do in the repository."""
-        if self.folder is not None and self.meta.status != "withdrawn":
-            return f"stories/{self.slug}/index.md"
-        return f"stories/{self.slug}.md"
+        return page_source(self.url, folder=self.folder is not None and self.meta.status != "withdrawn")
 
     def transcript_files(self) -> list[tuple[str, Path]]:
         """(name, file) of each transcript kept as a file in the story's folder, rather than
@@ -108,11 +113,11 @@ class Area:
 
     @property
     def url(self) -> str:
-        return f"areas/{self.slug}/"
+        return area_url(self.slug)
 
     @property
     def page_source(self) -> str:
-        return f"areas/{self.slug}/index.md" if self.folder is not None else f"areas/{self.slug}.md"
+        return page_source(self.url, folder=self.folder is not None)
 
 
 @dataclass
@@ -261,8 +266,8 @@ def check_bodies(archive: Archive) -> list[Problem]:
     """Story and area bodies, and Markdown transcripts (they are part of the story's page):
     links to pages that do not exist, and unsafe HTML."""
     stories, areas = set(archive.stories), set(archive.areas)
-    aliases = {alias.strip("/").removeprefix("stories/"): story.slug for story in archive.stories.values()
-               for alias in story.meta.aliases if alias.strip("/").startswith("stories/")}
+    aliases = {old: story.slug for story in archive.stories.values()
+               for alias in story.meta.aliases if (old := story_slug(alias)) is not None}
     problems: list[Problem] = []
 
     def exists(kind: str, slug: str) -> bool:

@@ -29,8 +29,11 @@ from voices.file_types import file_name_problem, site_file_type_problem
 from voices.foreign_text import ForeignText
 from voices.literals import Literals
 from voices.names import NameFinder, fold, name_key
+from voices.offline import page_file
+from voices.paths import STORIES_DIR
 from voices.search import INDEX_DIR
 from voices.third_party import is_off_site, markup_findings, requests_in_css, requests_in_js
+from voices.urls import redirect_file, source_uri, story_url
 
 _WORD = re.compile(r"[^\W\d_]{5,}")  # words of five letters or more: short ones are too common
 # Story pages are stories/x/ online and stories/x.html or stories/x/index.html in the offline copy.
@@ -68,7 +71,8 @@ def output_texts(site_dir: Path, search_index: bool | None = None) -> Iterator[t
 
 def _story_page_files(slug: str) -> tuple[str, ...]:
     """Where a story's page may be: online, or in the offline copy (file or folder story)."""
-    return f"stories/{slug}/index.html", f"stories/{slug}.html"
+    url = story_url(slug)  # redirect_file: the index.html any address is served from
+    return redirect_file(url), page_file(source_uri(url))
 
 
 def _hidden_text(story: Story, whole: bool) -> list[str]:
@@ -180,8 +184,8 @@ def audit_site(site_dir: Path, archive: Archive, plan: SitePlan, generated_texts
                 problems.append(f"{rel}: contains a consent reference ({references[reference]})")
         found = find_people.found_in(folded)
         for name, slugs in people.items() if found else ():
-            if name in found and not any(rel in _story_page_files(slug) or rel.startswith(f"stories/{slug}/") for slug in slugs):
-                problems.append(f"{rel}: names a person from stories/{min(slugs)} (names appear on their story only)")
+            if name in found and not any(rel in _story_page_files(slug) or rel.startswith(story_url(slug)) for slug in slugs):
+                problems.append(f"{rel}: names a person from {STORIES_DIR}/{min(slugs)} (names appear on their story only)")
         for source in foreign.found_in(content) if foreign else ():
             problems.append(f"{rel}: holds lines of {source}, which the site does not publish"
                             f"{_caused_by(rel, archive)}")

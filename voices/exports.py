@@ -16,6 +16,7 @@ from xml.etree import ElementTree as ET
 from voices.archive import Archive, Area, Story
 from voices.assemble import SitePlan
 from voices.contract import REGIONS
+from voices.settings import LANGUAGE
 from voices.urls import absolute_url, area_url, listing_url, story_url
 
 FEED_SIZE = 20  # latest entries per feed
@@ -29,19 +30,21 @@ AREA_FIELDS = ["slug", "url", "name", "local_authority", "local_authority_code",
 def story_record(story: Story, archive: Archive) -> dict[str, object]:
     """What the open data says about one published story (no people, no consent)."""
     meta, settings = story.meta, archive.settings
-    licence = meta.licence or settings.default_licence
+    licence = settings.licence(meta.licence)
     return {
         "slug": story.slug, "url": absolute_url(settings.site_url, story_url(story.slug)),
         "title": meta.title, "date": meta.date, "summary": meta.summary,
         "areas": list(meta.areas), "area_names": [archive.areas[a].meta.name for a in meta.areas],
         "themes": list(meta.themes), "kind": meta.kind, "programme": meta.programme,
-        "authors": list(meta.authors), "licence": licence, "licence_url": _licence_url(archive, licence),
+        "authors": list(meta.authors), "licence": licence.id if licence else "",
+        "licence_url": licence.url if licence else "",
         "source_url": meta.source_url or "", "featured": meta.featured,
     }
 
 
 def area_record(area: Area, archive: Archive, story_count: int) -> dict[str, object]:
     meta, settings = area.meta, archive.settings
+    licence = settings.licence()  # an area's text is under the archive's default licence
     return {
         "slug": area.slug, "url": absolute_url(settings.site_url, area_url(area.slug)), "name": meta.name,
         "local_authority": meta.local_authority or "", "local_authority_code": meta.local_authority_code or "",
@@ -49,7 +52,7 @@ def area_record(area: Area, archive: Archive, story_count: int) -> dict[str, obj
         "started": meta.started or "", "website": meta.website or "",
         "lat": meta.location.lat if meta.location else "", "lon": meta.location.lon if meta.location else "",
         "summary": meta.summary or "", "stories": story_count,
-        "licence": settings.default_licence, "licence_url": _licence_url(archive, settings.default_licence),
+        "licence": licence.id if licence else "", "licence_url": licence.url if licence else "",
         "sources": [s.url or s.ref or "" for s in meta.sources],
     }
 
@@ -95,7 +98,7 @@ def _feed(archive: Archive, stories: list[Story], path: str, title: str, page: s
           updated: Callable[[Story], str]) -> str:
     site = archive.settings.site_url
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "en-GB"})
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": LANGUAGE})
     _text(feed, "id", absolute_url(site, path))
     _text(feed, "title", title)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=absolute_url(site, path))
@@ -119,16 +122,13 @@ def _feed(archive: Archive, stories: list[Story], path: str, title: str, page: s
             _text(ET.SubElement(entry, f"{{{ATOM}}}author"), "name", name)
         for theme in meta.themes:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=theme, label=labels.get(theme, theme))
-        _text(entry, "rights", meta.licence or archive.settings.default_licence)
+        licence = archive.settings.licence(meta.licence)
+        _text(entry, "rights", licence.id if licence else "")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
 def _text(parent: ET.Element, tag: str, value: str) -> None:
     ET.SubElement(parent, f"{{{ATOM}}}{tag}").text = value
-
-
-def _licence_url(archive: Archive, licence: str) -> str:
-    return next((item.url for item in archive.settings.licences if item.id == licence), "")
 
 
 def _json(data: object) -> str:
@@ -184,14 +184,14 @@ def _datapackage(archive: Archive) -> dict[str, object]:
                    field("website"), field("lat", "number"), field("lon", "number"), field("summary"),
                    field("stories", "integer"), field("licence"), field("licence_url"),
                    field("sources", description=list_note)]
-    licence = next(item for item in archive.settings.licences if item.id == archive.settings.default_licence)
+    licence = archive.settings.licence()  # always one archive.yml lists: load_settings checks
     safe_note = (" Text that would start with =, +, -, @, a tab or a line break begins with ' so that spreadsheets "
                  "do not run it as a formula; the JSON files hold the exact text.")
     return {
         "name": "voices-of-big-local",
         "title": archive.settings.name,
         "homepage": archive.settings.site_url,
-        "licenses": [{"name": licence.id, "path": licence.url, "title": licence.label}],
+        "licenses": [{"name": licence.id, "path": licence.url, "title": licence.label}] if licence else [],
         "resources": [
             {"name": "stories", "path": "stories.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
              "description": "Published stories; each record states its own licence." + safe_note,

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from voices.contract import did_you_mean
 from voices.problems import Problem
 from voices.safe_html import link_targets, mask_code, url_scheme
-from voices.urls import page_url
+from voices.urls import page_url, story_url
 
 # [text](story:slug#part "title"), and reference definitions: [id]: story:slug
 _INLINE = re.compile(r"(\]\(\s*<?)(story|area):([^\s)#>]*)(#[^\s)>]*)?(>?)")
@@ -169,9 +169,9 @@ def rename_page_links(text: str, source: str, site_url: str, old: str, new: str)
     for offset, target in link_targets(masked):
         found = linked_page(target, source, site_url, lambda kind, slug: (kind, slug) == ("story", old))
         if found is not None:
-            segment = re.search(rf"stories/{re.escape(old)}(?![a-z0-9-])", target)
+            segment = re.search(rf"{re.escape(story_url(old).rstrip('/'))}(?![a-z0-9-])", target)
             if segment:
                 edits.append((offset + segment.start(), offset + segment.end()))
     for start, end in sorted(set(edits), reverse=True):
-        text = text[:start] + f"stories/{new}" + text[end:]
+        text = text[:start] + story_url(new).rstrip("/") + text[end:]
     return text

@@ -17,10 +17,10 @@ from typing import Any
 
 from voices.archive import Archive, Area, Story
 from voices.contract import REGIONS
-from voices.pages import display_date
+from voices.settings import LANGUAGE
 from voices.urls import absolute_url, area_url, story_url
 
-LANGUAGE = "en-GB"
+OG_LOCALE = LANGUAGE.replace("-", "_")  # Open Graph writes en_GB
 
 
 # --- escaping ---------------------------------------------------------------------------------
@@ -68,11 +68,8 @@ def _area_address(area: Area, archive: Archive) -> str:
 
 def licence_url(story: Story, archive: Archive) -> str | None:
     """The URL of the story's licence, or of the archive's default when the story names none."""
-    wanted = story.meta.licence or archive.settings.default_licence
-    for licence in archive.settings.licences:
-        if licence.id == wanted:
-            return licence.url
-    return None  # the validator reports an unknown licence; claim none rather than guess
+    licence = archive.settings.licence(story.meta.licence)
+    return licence.url if licence else None  # claim no licence rather than guess one
 
 
 def _theme_labels(story: Story, archive: Archive) -> list[str]:
@@ -167,7 +164,7 @@ def story_head(story: Story, archive: Archive, image_url: str | None = None) -> 
         _property("og:description", meta.summary),
         _property("og:url", url),
         _property("og:site_name", settings.name),
-        _property("og:locale", "en_GB"),
+        _property("og:locale", OG_LOCALE),
         _property("og:image", image_url),
         _property("og:image:alt", image_alt if image_url else None),
         # article:published_time is an ISO 8601 datetime: a partial date would be read as
@@ -210,34 +207,5 @@ def area_head(area: Area, archive: Archive) -> str:
         _property("og:description", area.meta.summary),
         _property("og:url", _area_address(area, archive)),
         _property("og:site_name", settings.name),
-        _property("og:locale", "en_GB"),
+        _property("og:locale", OG_LOCALE),
     )
-
-
-# --- visible citation -------------------------------------------------------------------------
-
-def _sentence(text: str) -> str:
-    """End with a full stop unless the text already ends a sentence (``Why now?``)."""
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def _and_list(names: list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def citation_text(story: Story, archive: Archive) -> str:
-    """Plain text for a "cite this story" block; ``[date]`` is left for the reader to fill in.
-
-    Drafts are allowed (a preview build shows them); a withdrawn story is never cited.
-    """
-    meta = story.meta
-    if meta.status == "withdrawn":
-        raise ValueError(f"{story.slug} is withdrawn: its page carries nothing of the story")
-    parts = []
-    if meta.authors:
-        parts.append(_sentence(_and_list(meta.authors)))
-    parts.append(_sentence(meta.title or ""))
-    parts.append(f"{archive.settings.name}, {display_date(meta.date)}.")
-    parts.append(f"{_story_address(story, archive)} (accessed [date]).")
-    return " ".join(parts)

@@ -18,8 +18,9 @@ from urllib.parse import unquote, urlsplit
 
 from voices.assemble import SitePlan
 from voices.pages import link
+from voices.redirects import redirect_html  # the online build's redirect page, same wording
 from voices.settings import ArchiveSettings
-from voices.urls import absolute_url, page_url, redirect_file
+from voices.urls import absolute_url, index_source, page_source, page_url, redirect_file
 
 OFFLINE_CONFIG = "mkdocs.offline.yml"
 OFFLINE_SITE = "site-offline"
@@ -38,13 +39,11 @@ def online_url(dest_uri: str) -> str:
 
 def redirect_files(plan: SitePlan, page_sources: set[str], settings: ArchiveSettings) -> dict[str, str]:
     """The redirect pages at old addresses, pointing at the pages' files rather than folders."""
-    from voices.site import redirect_html  # the online build's redirect page, same wording
-
     files = {}
     for alias, target in plan.redirects.items():
         path = redirect_file(alias)
-        folder_form = target + "index.md"
-        source = folder_form if folder_form in page_sources else target.rstrip("/") + ".md"
+        folder_form = page_source(target, folder=True)
+        source = folder_form if folder_form in page_sources else page_source(target)
         relative = posixpath.relpath(page_file(source), posixpath.dirname(path) or ".")
         files[path] = redirect_html(relative, absolute_url(settings.site_url, target))
     return files
@@ -60,13 +59,13 @@ def search_page(settings: ArchiveSettings, src: str = "search.md") -> str:
          "needs the archive's website: when you are online, "
          f"[search the archive there]({online})."), "",
         "Every story can be reached from these lists, which work offline:", "",
-        f"- [Areas A to Z]({link(src, 'areas/index.md')}), each with all its stories",
-        f"- [Regions]({link(src, 'regions/index.md')})",
-        f"- [Themes]({link(src, 'themes/index.md')})",
-        f"- [Timeline: stories by year]({link(src, 'years/index.md')})",
-        (f"- [Programmes]({link(src, 'programmes/index.md')}) and "
-         f"[kinds of story]({link(src, 'kinds/index.md')})"),
-        f"- [Latest stories]({link(src, 'stories/index.md')})", "",
+        f"- [Areas A to Z]({link(src, index_source('areas'))}), each with all its stories",
+        f"- [Regions]({link(src, index_source('regions'))})",
+        f"- [Themes]({link(src, index_source('themes'))})",
+        f"- [Timeline: stories by year]({link(src, index_source('years'))})",
+        (f"- [Programmes]({link(src, index_source('programmes'))}) and "
+         f"[kinds of story]({link(src, index_source('kinds'))})"),
+        f"- [Latest stories]({link(src, index_source('stories'))})", "",
     ])
 
 

@@ -7,7 +7,6 @@ and the site works under any base path. Front-matter text is always escaped here
 
 from __future__ import annotations
 
-import calendar
 import html
 import posixpath
 import re
@@ -17,9 +16,10 @@ from urllib.parse import quote
 
 from voices.archive import Archive, Area, Story
 from voices.assemble import GROUPS, Listing, SitePlan
+from voices.citation import citation_text, display_date
 from voices.contract import REGIONS
 from voices.links import resolve_links
-from voices.urls import listing_url, source_uri
+from voices.urls import index_source, listing_url, source_uri, story_slug
 from voices.validate import MARKDOWN_IMAGE
 
 GROUP_TITLES = {"themes": "Themes", "regions": "Regions", "programmes": "Programmes",
@@ -40,15 +40,6 @@ class GeneratedPage:
     story: Story | None = None
     area: Area | None = None
     stories: list[Story] = field(default_factory=list)  # what the page lists (sitemap dates)
-
-
-def display_date(value: str) -> str:
-    """``2019-06-14`` → ``14 June 2019``; ``2019-06`` → ``June 2019``; ``2019`` stays: no day is invented."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = calendar.month_name[int(parts[1])]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
 def text(value: str) -> str:
@@ -101,9 +92,9 @@ def build_pages(archive: Archive, plan: SitePlan,
     pictures = pictures or {}
     pages: list[GeneratedPage] = []
     shown = {story.slug for story in plan.stories}
-    aliases = {alias.strip("/").removeprefix("stories/"): story.slug
+    aliases = {old: story.slug
                for story in archive.stories.values() for alias in story.meta.aliases
-               if alias.strip("/").startswith("stories/")}
+               if (old := story_slug(alias)) is not None}
 
     def target(kind: str, slug: str) -> str | None:
         if kind == "area":
@@ -149,7 +140,7 @@ def kept_listing_pages(pages: list[GeneratedPage], registered: set[str], plan: S
         first = source_uri(listing_url(group, slug))
         listing = plan.listings[group].get(slug)
         onward = (f"[the first page of {text(listing.label)}]({link(src, first)})" if listing and first in have
-                  else f"[{GROUP_TITLES[group].lower()}]({link(src, f'{group}/index.md')})")
+                  else f"[{GROUP_TITLES[group].lower()}]({link(src, index_source(group))})")
         out = [f"# {text(GROUP_SINGULAR[group])}: {text(listing.label if listing else slug)}", "",
                f"No stories are listed here any more. See {onward}.", ""]
         kept.append(GeneratedPage(src, "\n".join(out), f"{GROUP_SINGULAR[group]}: {slug}", "listing"))
@@ -185,11 +176,11 @@ def story_page(story: Story, archive: Archive, plan: SitePlan, target,
     pictures = pictures or {}
     if meta.image is not None:
         credit = f"<figcaption>{html.escape(meta.image.credit)}</figcaption>" if meta.image.credit else ""
-        picture = pictures.get((f"stories/{story.slug}", meta.image.src))
+        picture = pictures.get((story.url.rstrip("/"), meta.image.src))
         image = picture or f"![{text(meta.image.alt)}]({link(src, story_file(story, meta.image.src))})"
         out += ['<figure class="voices-hero" markdown>', "", image, "", credit, "</figure>", ""]
     out += [f'<p class="voices-summary">{html.escape(meta.summary or "")}</p>', ""]
-    out += [with_pictures(resolve_links(story.body, src, target), f"stories/{story.slug}", pictures).strip(), ""]
+    out += [with_pictures(resolve_links(story.body, src, target), story.url.rstrip("/"), pictures).strip(), ""]
     out += _media(story, src, target)
     if meta.attachments:
         out += ["## Documents", ""]
@@ -242,12 +233,10 @@ def _transcript(story: Story, transcript: str, src: str, target) -> str:
 
 
 def _story_footer(story: Story, archive: Archive, src: str) -> list[str]:
-    from voices.metadata import citation_text
 
     settings = archive.settings
-    licence_id = story.meta.licence or settings.default_licence
-    licence = next(item for item in settings.licences if item.id == licence_id)
-    parts = [f"Published under {external_link(text(licence.label), licence.url)}."]
+    licence = settings.licence(story.meta.licence)
+    parts = [f"Published under {external_link(text(licence.label), licence.url)}."] if licence else []
     if story.meta.source_url:
         parts.append(f"First published at {external_link(text(_host(story.meta.source_url)), story.meta.source_url)}.")
     return ['<div class="voices-licence" markdown>', "", " ".join(parts), "", "</div>", "",
@@ -310,7 +299,7 @@ def area_page(area: Area, archive: Archive, plan: SitePlan, target,
     if meta.summary:
         out += [f'<p class="voices-summary">{html.escape(meta.summary)}</p>', ""]
     out += ["## Legacy", ""]
-    legacy = with_pictures(resolve_links(area.body, src, target), f"areas/{area.slug}", pictures or {}).strip()
+    legacy = with_pictures(resolve_links(area.body, src, target), area.url.rstrip("/"), pictures or {}).strip()
     out += [legacy or "The story of this area's legacy has not yet been written.", ""]
     if meta.legacy:
         out += ["## Successor bodies", ""]
@@ -341,16 +330,16 @@ def area_page(area: Area, archive: Archive, plan: SitePlan, target,
             cite = external_link(text(_host(source.url)), source.url) if source.url else text(source.ref or "")
             out.append(f"- {cite}" + (f": {text(source.note)}" if source.note else ""))
         out.append("")
-    out += [f"[All areas]({link(src, 'areas/index.md')})" + (
+    out += [f"[All areas]({link(src, index_source('areas'))})" + (
         f" · [Areas in {REGIONS[meta.region]}]({link(src, source_uri(listing_url('regions', meta.region)))})"
         if meta.region else ""), ""]
     return GeneratedPage(src, "\n".join(out), meta.name, "area", area.path, area=area, stories=stories)
 
 
 def areas_index(archive: Archive, plan: SitePlan) -> GeneratedPage:
-    src = "areas/index.md"
+    src = index_source("areas")
     out = ["# Areas", "", f"The {len(archive.areas)} areas in the archive, A to Z. "
-           f"You can also browse [by region]({link(src, 'regions/index.md')}).", ""]
+           f"You can also browse [by region]({link(src, index_source('regions'))}).", ""]
     letter = None
     for area in sorted(archive.areas.values(), key=lambda a: a.meta.name.lower()):
         first = area.meta.name[:1].upper()
@@ -366,17 +355,17 @@ def areas_index(archive: Archive, plan: SitePlan) -> GeneratedPage:
 # --- browse ---------------------------------------------------------------------------------
 
 def stories_index(plan: SitePlan) -> GeneratedPage:
-    src = "stories/index.md"
+    src = index_source("stories")
     latest = plan.stories[:50]
     out = ["# Stories", "", f"The archive holds {len(plan.stories)} stories. The latest are below; browse "
-           f"[by year]({link(src, 'years/index.md')}), [by theme]({link(src, 'themes/index.md')}), "
-           f"[by area]({link(src, 'areas/index.md')}) or [by kind]({link(src, 'kinds/index.md')}) to reach them all.", ""]
+           f"[by year]({link(src, index_source('years'))}), [by theme]({link(src, index_source('themes'))}), "
+           f"[by area]({link(src, index_source('areas'))}) or [by kind]({link(src, index_source('kinds'))}) to reach them all.", ""]
     out += [f"- {_story_item(story, src)}" for story in latest] or ["No stories yet."]
     return GeneratedPage(src, "\n".join(out) + "\n", "Stories", "index", stories=latest)
 
 
 def group_index(group: str, plan: SitePlan) -> GeneratedPage:
-    src = f"{group}/index.md"
+    src = index_source(group)
     out = [f"# {GROUP_TITLES[group]}", ""]
     for listing in plan.listings[group].values():
         count = len(listing.stories)
@@ -390,8 +379,8 @@ def group_index(group: str, plan: SitePlan) -> GeneratedPage:
 
 def regions_index(archive: Archive, plan: SitePlan) -> GeneratedPage:
     """England's nine regions, each with its areas; then the areas whose region is not yet recorded."""
-    src = "regions/index.md"
-    out = ["# Regions", "", f"Areas by region. See also [all areas A to Z]({link(src, 'areas/index.md')}).", ""]
+    src = index_source("regions")
+    out = ["# Regions", "", f"Areas by region. See also [all areas A to Z]({link(src, index_source('areas'))}).", ""]
     by_region: dict[str, list[Area]] = {}
     for area in sorted(archive.areas.values(), key=lambda a: a.meta.name.lower()):
         by_region.setdefault(area.meta.region or "", []).append(area)
@@ -452,12 +441,12 @@ def home_sections(archive: Archive, plan: SitePlan, src: str = "index.md") -> st
     if plan.featured:
         out += ["## Featured stories", ""] + [f"- {_story_item(s, src)}" for s in plan.featured[:6]] + [""]
     out += ["## Latest stories", ""] + ([f"- {_story_item(s, src)}" for s in plan.stories[:10]] or ["No stories yet."])
-    out += ["", f"[All stories]({link(src, 'stories/index.md')})", "", "## Explore", "",
-            f"- [Areas A to Z]({link(src, 'areas/index.md')}) and [by region]({link(src, 'regions/index.md')})",
+    out += ["", f"[All stories]({link(src, index_source('stories'))})", "", "## Explore", "",
+            f"- [Areas A to Z]({link(src, index_source('areas'))}) and [by region]({link(src, index_source('regions'))})",
             "- Themes: " + ", ".join(f"[{text(listing.label)}]({link(src, source_uri(listing_url('themes', slug)))})"
                                      for slug, listing in plan.listings["themes"].items()),
-            f"- [Timeline of stories by year]({link(src, 'years/index.md')})",
-            f"- [Programmes]({link(src, 'programmes/index.md')}) and [kinds of story]({link(src, 'kinds/index.md')})", ""]
+            f"- [Timeline of stories by year]({link(src, index_source('years'))})",
+            f"- [Programmes]({link(src, index_source('programmes'))}) and [kinds of story]({link(src, index_source('kinds'))})", ""]
     return "\n".join(out)
 
 
@@ -524,7 +513,7 @@ def _file_label(story: Story, name: str) -> str:
 
 def story_file(story: Story, name: str) -> str:
     """Where a file from a story's folder is published: beside the story's page."""
-    return f"stories/{story.slug}/{name}"
+    return story.url + name
 
 
 def _and(items: list[str]) -> str:

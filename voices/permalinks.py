@@ -20,6 +20,7 @@ from voices.paths import DOCS_DIR, SETTINGS_FILE
 from voices.problems import Problem
 from voices.reading import parse_front_matter_file
 from voices.settings import load_settings
+from voices.urls import story_url
 
 REGISTRY_FILE = "urls.txt"
 REGISTRY_HEADER = """\
@@ -104,7 +105,7 @@ def rename_story(root: Path, old: str, new: str) -> list[str]:
         raise RenameError(f"the slug “{new}” is already taken by {STORIES_DIR}/{new}; choose another name")
     _check_address_is_free(root, new)
 
-    old_address = f"/{STORIES_DIR}/{old}/"
+    old_address = "/" + story_url(old)
     text = _add_alias(entry.file, entry.path, old_address)  # before moving: a refusal changes nothing
     if entry.folder is not None:
         source, target = entry.folder, stories / new
@@ -128,7 +129,7 @@ def rename_story(root: Path, old: str, new: str) -> list[str]:
 def _check_address_is_free(root: Path, new: str) -> None:
     """The new address must not be an old address some story already redirects from."""
     archive, _ = load_archive(root)
-    address = f"/{STORIES_DIR}/{new}/"
+    address = "/" + story_url(new)
     for story in archive.stories.values() if archive else ():
         if address in {normalise(alias) for alias in story.meta.aliases}:
             raise RenameError(f"{address} is an old address that {story.path} redirects from; remove it "

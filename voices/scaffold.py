@@ -19,6 +19,7 @@ from voices.paths import AREAS_DIR, STORIES_DIR, TAXONOMY_FILE, TEMPLATE_FILE
 from voices.permalinks import read_registry
 from voices.problems import Problem
 from voices.taxonomy import load_taxonomy
+from voices.urls import story_slug
 
 TEMPLATE = TEMPLATE_FILE
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -61,9 +62,8 @@ def read_choices(root: Path) -> Choices:
     if taxonomy is None:
         raise ScaffoldError(f"{TAXONOMY_FILE} has problems; run voices check ({problems[0]})")
     areas = {entry.slug for entry in find_content_files(root / AREAS_DIR, root)[0]}
-    prefix = f"/{STORIES_DIR}/"
     taken = {entry.slug for entry in find_content_files(root / STORIES_DIR, root)[0]}
-    taken |= {path[len(prefix):].strip("/") for path in read_registry(root) if path.startswith(prefix)}
+    taken |= {slug for path in read_registry(root) if (slug := story_slug(path)) is not None}
     return Choices(frozenset(areas), frozenset(taxonomy.labels("themes")),
                    frozenset(taxonomy.labels("kinds")), frozenset(taken))
 

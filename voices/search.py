@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voices.archive import Archive, Area, Story
+from voices.citation import display_date
 from voices.contract import REGIONS
-from voices.pages import display_date
 
 INDEX_DIR = "pagefind"
 _APOSTROPHES = "'’‘ʼ"

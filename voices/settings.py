@@ -14,9 +14,13 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, ValidationError
 
 from voices.contract import ContractModel, Name, WebUrl, fail
+from voices.contract_errors import problems_from_validation_error
 from voices.problems import Problem
 from voices.reading import parse_yaml_file
 
+# The archive is written in British English: every page's <html lang>, the redirect pages, the
+# feed, the structured data and the search index say so, all from here.
+LANGUAGE = "en-GB"
 
 def _check_pattern(value: str) -> str:
     try:
@@ -59,11 +63,15 @@ class ArchiveSettings(ContractModel):
     def licence_ids(self) -> frozenset[str]:
         return frozenset(licence.id for licence in self.licences)
 
+    def licence(self, wanted: str | None = None) -> Licence | None:
+        """The licence a story names (its ``licence``), or the archive's default when it names
+        none; None for one this file does not list, which the content check refuses."""
+        wanted = wanted or self.default_licence
+        return next((licence for licence in self.licences if licence.id == wanted), None)
+
 
 def load_settings(file: Path, path: str) -> tuple[ArchiveSettings | None, list[Problem]]:
     """Load and check ``archive.yml``."""
-    from voices.validate import problems_from_validation_error  # avoid an import cycle
-
     parsed, problems = parse_yaml_file(file, path)
     if parsed is None:
         return None, problems

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voices import offline
+from voices import offline, redirects
 from voices.archive import Archive, Area, Story, load_archive
 from voices.assemble import SitePlan, plan_site
 from voices.audit import audit_site
@@ -57,11 +57,9 @@ from voices.search import (
     story_fields,
     without_furniture,
 )
-from voices.settings import fill_placeholders
-from voices.urls import absolute_url, redirect_file, relative_url
+from voices.settings import LANGUAGE, fill_placeholders
+from voices.urls import absolute_url
 from voices.validate import MARKDOWN_IMAGE, body_file_reference
-
-LANGUAGE = "en-GB"
 
 
 class BuildRefused(Exception):
@@ -161,12 +159,7 @@ class SiteBuild:
         files that open from disk in the offline copy)."""
         if offline_copy:
             return offline.redirect_files(self.plan, set(self.pages), self.archive.settings)
-        files = {}
-        for alias, target in self.plan.redirects.items():
-            path = redirect_file(alias)
-            here = alias if alias.endswith("/") or alias.endswith(".html") else alias + "/"
-            files[path] = redirect_html(relative_url(here, target), absolute_url(self.archive.settings.site_url, target))
-        return files
+        return redirects.redirect_files(self.plan, self.archive.settings)
 
     # --- per page ----------------------------------------------------------------------------
 
@@ -594,15 +587,6 @@ def used_files(story: Story) -> list[str]:
     names += [reference[0] for target in body_targets(story.body)
               if (reference := body_file_reference(target)) is not None and not reference[1]]
     return [name for name in dict.fromkeys(names) if publishable(story.folder, name)]
-
-
-def redirect_html(relative: str, absolute: str) -> str:
-    """A redirect page that works on any static host: meta refresh, canonical link, plain link."""
-    rel, absolute = html.escape(relative, quote=True), html.escape(absolute, quote=True)
-    return (f'<!doctype html>\n<html lang="{LANGUAGE}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>Moved</title>\n<meta name=\"robots\" content=\"noindex\">\n"
-            f'<link rel="canonical" href="{absolute}">\n<meta http-equiv="refresh" content="0; url={rel}">\n'
-            f'</head>\n<body>\n<p>This page has moved to <a href="{rel}">{absolute}</a>.</p>\n</body>\n</html>\n')
 
 
 def set_html_lang(page_html: str) -> str:

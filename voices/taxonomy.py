@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from voices.contract import ContractModel, Slug, Summary, Title
+from voices.contract_errors import problems_from_validation_error
 from voices.problems import Problem
 from voices.reading import parse_yaml_file
 from voices.urls import BROWSE_GROUPS, RESERVED_SLUGS
@@ -52,8 +53,6 @@ GROUPS = ("themes", "programmes", "kinds", "withdrawal_reasons", "consent_scopes
 
 def load_taxonomy(file: Path, path: str) -> tuple[Taxonomy | None, list[Problem]]:
     """Load and check ``taxonomy.yml``; problems carry lines like every other content file."""
-    from voices.validate import problems_from_validation_error  # avoid an import cycle
-
     parsed, problems = parse_yaml_file(file, path)
     if parsed is None:
         return None, problems

@@ -44,6 +44,13 @@ def area_url(slug: str) -> str:
     return f"areas/{slug}/"
 
 
+def story_slug(address: str) -> str | None:
+    """The slug an address under /stories/ names: ``/stories/old/`` → ``old`` (a story's
+    ``aliases``); None for an address elsewhere."""
+    path = address.strip("/")
+    return path.removeprefix("stories/") if path.startswith("stories/") else None
+
+
 def listing_url(group: str, slug: str, page: int = 1) -> str:
     """A browse page: ``themes/environment/``, and ``themes/environment/page/2/`` after the first."""
     base = f"{group}/{slug}/"
@@ -55,6 +62,18 @@ def source_uri(url: str) -> str:
     if url in ("", "/"):
         return "index.md"
     return url.rstrip("/") + ".md"
+
+
+def page_source(url: str, folder: bool = False) -> str:
+    """The generated Markdown behind a story's or area's page: ``stories/x/`` → ``stories/x.md``,
+    or ``stories/x/index.md`` for one kept in a folder, so that the files written beside it
+    resolve as they do in the repository."""
+    return url + "index.md" if folder else source_uri(url)
+
+
+def index_source(section: str) -> str:
+    """The generated Markdown of a section's own page: ``areas`` → ``areas/index.md``."""
+    return f"{section}/index.md"
 
 
 def page_url(src_uri: str) -> str:

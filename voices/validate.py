@@ -7,14 +7,13 @@ data so that one mistake does not hide another.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import typing
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from voices.body_targets import Target, body_targets, unreadable
 from voices.content_files import NOT_IN_FOLDER, is_outside, reference_problem
@@ -25,130 +24,16 @@ from voices.contract import (
     StoryFrontMatter,
     did_you_mean,
 )
+from voices.contract_errors import problems_from_validation_error
 from voices.names import NameFinder, common_word_name, fold, name_key
 from voices.problems import Problem
 from voices.reading import FieldPath, ParsedFile, field_name
 from voices.safe_html import url_scheme
-from voices.withdraw import withdrawal_residue
 
 # Free-text fields where an unquoted " #" silently cuts the value short.
 _TEXT_KEYS = {"title", "summary", "alt", "credit", "name", "note", "ref", "description", "label",
               "authors", "people", "former_names", "registration"}
 TRANSCRIPT_SUFFIXES = (".md", ".txt")  # a transcript file: .md is Markdown, checked like a body; .txt plain text
-
-
-def problems_from_validation_error(error: ValidationError, parsed: ParsedFile,
-                                   model: type[BaseModel]) -> list[Problem]:
-    """Turn pydantic's errors into problems with lines, plain messages and hints."""
-    return [_problem(detail, parsed, model) for detail in error.errors(include_url=False)]
-
-
-def _problem(detail: Any, parsed: ParsedFile, model: type[BaseModel]) -> Problem:
-    loc: FieldPath = tuple(detail["loc"])
-    kind = detail["type"]
-    ctx = detail.get("ctx") or {}
-    value = detail.get("input")
-    name = field_name(loc) or "front matter"
-    key = ".".join(str(part) for part in loc if isinstance(part, str))
-    last = next((str(part) for part in reversed(loc) if isinstance(part, str)), name)
-    example = EXAMPLES.get(key, "")
-    line = parsed.line_of(loc)
-
-    def problem(message: str, hint: str = "") -> Problem:
-        return Problem(parsed.path, line, name, message, hint)
-
-    if kind == "voices":
-        return problem(ctx["message"], ctx.get("hint", ""))
-    if kind == "missing":
-        return problem("is required", f"add it, e.g. {example}" if example else "add it")
-    if kind == "extra_forbidden":
-        known = _field_names(model, loc[:-1])
-        hint = did_you_mean(str(loc[-1]), known) if known else "remove it"
-        if hint.startswith("use "):
-            hint = "remove it, or check the spelling against the template"
-        what = "stories" if model is StoryFrontMatter else "areas" if model is AreaFrontMatter else "this file"
-        return problem(f"is not a field {what} can have", hint)
-    if kind == "string_type":
-        return problem(*_not_text(value, parsed.scalars.get(loc), last))
-    if kind == "string_too_long":
-        return problem(f"is {len(value)} characters long; at most {ctx['max_length']} are allowed",
-                       "shorten it")
-    if kind == "string_too_short":
-        return problem("is empty", f"write it, e.g. {example}" if example else "write it, or remove the line")
-    if kind == "too_short":
-        return problem("needs at least one entry", f"e.g. {example}" if example else "add one")
-    if kind == "list_type":
-        return problem("must be a list", f"e.g. {example}" if example else "write [first, second]")
-    if kind == "bool_type":
-        return problem(f"must be true or false, not “{_show(value, parsed.scalars.get(loc))}”",
-                       f"write {last}: true  or  {last}: false")
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        hint = f"indent its fields under it, e.g. {example}" if example else "indent its fields under it"
-        return problem("must be a group of fields", hint)
-    if kind == "literal_error":
-        expected = [choice.strip(" '") for choice in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
-        return problem(f"“{_show(value, parsed.scalars.get(loc))}” is not allowed",
-                       did_you_mean(str(value), [c for c in expected if c]))
-    if kind in ("int_type", "float_type", "int_parsing", "float_parsing", "int_from_float"):
-        return problem(f"must be a number, not “{_show(value, parsed.scalars.get(loc))}”",
-                       f"e.g. {example}" if example else "write digits only")
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        if loc and loc[0] == "location":
-            return problem(f"{value} is outside England",
-                           "check the number, and that lat and lon are not swapped")
-        return problem(detail["msg"].lower(), f"e.g. {example}" if example else "")
-    return problem(detail["msg"], f"e.g. {example}" if example else "")
-
-
-def _show(value: Any, scalar: Any) -> str:
-    return scalar.text if scalar is not None else str(value)
-
-
-def _not_text(value: Any, scalar: Any, last: str) -> tuple[str, str]:
-    """Why YAML read this as something other than text, and how to write it."""
-    raw = scalar.text if scalar is not None else str(value)
-    if value is None:
-        return "is empty", f"write the text after {last}: , or remove the line"
-    if isinstance(value, bool):
-        return (f"must be text, but YAML reads {raw} as yes/no",
-                f'put it in double quotes: {last}: "{raw}"')
-    if isinstance(value, (int, float)):
-        return (f"must be text, but YAML reads {raw} as a number",
-                f'put it in double quotes: {last}: "{raw}"')
-    if isinstance(value, (dt.date, dt.datetime)):
-        return (f"must be text, but YAML reads {raw} as a date",
-                f'put it in double quotes: {last}: "{raw}"')
-    if isinstance(value, list):
-        return "must be a single piece of text, not a list", "remove the dashes or brackets"
-    if isinstance(value, dict):
-        return ("must be a single piece of text, not a group of fields",
-                'a value containing ": " must be in double quotes')
-    return "must be text", f'put it in double quotes: {last}: "..."'
-
-
-def _field_names(model: type[BaseModel], path: FieldPath) -> list[str]:
-    """The field names allowed at ``path`` inside ``model`` (for "did you mean")."""
-    current: Any = model
-    for part in path:
-        if isinstance(part, int):
-            continue
-        fields = getattr(current, "model_fields", {})
-        if part not in fields:
-            return []
-        current = _inner_model(fields[part].annotation)
-        if current is None:
-            return []
-    return list(getattr(current, "model_fields", {}))
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _inner_model(argument)
-        if found is not None:
-            return found
-    return None
 
 
 def comment_cut_problems(parsed: ParsedFile) -> list[Problem]:
@@ -184,6 +69,56 @@ def check_story(parsed: ParsedFile, folder: Path | None, context: ContractContex
     else:
         problems += _story_files(parsed, folder)
     return story, problems
+
+
+# --- withdrawn stories ---------------------------------------------------------------------------
+
+# Fields that hold the story's words, names, pictures or where to find them; the validator
+# refuses a withdrawn story that keeps any of them.
+CONTENT_FIELDS = ("summary", "people", "authors", "image", "media", "attachments", "consent", "source_url")
+
+
+def withdrawal_residue(data: dict[Any, Any], path: str, lines: Callable[[FieldPath], int],
+                       folder: Path | None, *, body: str = "", body_line: int = 1) -> list[Problem]:
+    """Problems for a withdrawn story that still holds content: a content field, a body, a
+    title it said to erase, or a file in its folder. Only checks; any odd data is skipped."""
+    if not isinstance(data, dict) or data.get("status") != "withdrawn":
+        return []
+    withdrawn = data.get("withdrawn")
+    reason = withdrawn.get("reason") if isinstance(withdrawn, dict) else None
+    file = PurePosixPath(path)
+    slug = file.parent.name if file.name == "index.md" else file.stem
+    hint = f"run: voices withdraw {slug} --reason {reason if isinstance(reason, str) else '<reason>'}"
+    why = "the repository is public"
+    problems = [Problem(path, lines((key,)), key, f"a withdrawn story must not keep its {key}: {why}",
+                        f"{hint}, or delete the field")
+                for key in CONTENT_FIELDS if _holds(data.get(key))]
+    if isinstance(body, str) and body.strip():
+        problems.append(Problem(path, body_line, "body", f"a withdrawn story must not keep its text: {why}",
+                                f"{hint}, or delete everything below the closing ---"))
+    if isinstance(withdrawn, dict) and withdrawn.get("erase_title") is True and _holds(data.get("title")):
+        problems.append(Problem(path, lines(("title",)), "title",
+                                f"the withdrawal says to erase the title, but it is still here: {why}",
+                                f"{hint}, or delete the field"))
+    problems += [Problem(path, 1, "file", f"“{name}” is still in the withdrawn story's folder: {why}",
+                         f"{hint}, or delete the file") for name in _leftover_files(folder)]
+    return problems
+
+
+def _holds(value: Any) -> bool:
+    """Whether a field holds anything: an empty value (``people: []``) shows nothing."""
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _leftover_files(folder: Path | None) -> list[str]:
+    """Files in a story's folder besides its index.md, relative to the folder."""
+    if folder is None:
+        return []
+    try:
+        return sorted(file.relative_to(folder).as_posix() for file in folder.rglob("*")
+                      if file.is_file() and file != folder / "index.md")
+    except OSError:
+        return []
 
 
 # Fields shown beyond the story's own page: in lists, feeds, the search index and open data.

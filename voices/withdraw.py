@@ -3,8 +3,8 @@
 The repository is public, so committing is publishing: a withdrawn story's words, names and
 pictures must not stay in any file. ``withdraw_story`` rewrites the story so that it keeps only
 what the notice and the site's listings of addresses need, and deletes the files in its folder.
-``withdrawal_residue`` is the validator's side: it reports a withdrawn story that still holds
-content, so a withdrawal done by hand cannot leave anything behind unnoticed.
+The validator's side is ``voices.validate.withdrawal_residue``: it reports a withdrawn story that
+still holds content, so a withdrawal done by hand cannot leave anything behind unnoticed.
 Neither can reach the repository's history or copies elsewhere; the lines ``withdraw_story``
 returns say how (docs/guide/takedown.md has the full runbook).
 """
@@ -14,25 +14,23 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
+from voices.archive import story_entry
 from voices.caches import purge_stories
 from voices.paths import STORIES_DIR, TAXONOMY_FILE
-from voices.problems import Problem
-from voices.reading import FieldPath, parse_front_matter_file
+from voices.reading import parse_front_matter_file
 from voices.taxonomy import load_taxonomy
+from voices.urls import story_slug
+from voices.validate import withdrawal_residue
 
 # What a withdrawn story keeps, in this order: enough for the notice (title, date), for the
 # listings that count stories by area and theme, and the aliases so old addresses still
 # lead to the notice. Everything else is content and goes.
 KEPT_FIELDS = ("title", "date", "areas", "themes", "kind", "programme", "aliases")
-# Fields that hold the story's words, names, pictures or where to find them; the validator
-# refuses a withdrawn story that keeps any of them.
-CONTENT_FIELDS = ("summary", "people", "authors", "image", "media", "attachments", "consent", "source_url")
 GUIDE = "docs/guide/takedown.md"
 
 _NOTICE_COMMENT = """\
@@ -49,9 +47,6 @@ def withdraw_story(root: Path, slug: str, reason: str, erase_title: bool = False
                    today: dt.date | None = None) -> list[str]:
     """Withdraw story ``slug`` for ``reason`` (a slug from taxonomy.yml): keep only the fields
     of the notice, delete its body and every file of its folder. Returns the lines to show."""
-    # Imported here: the validator imports this module for withdrawal_residue.
-    from voices.archive import story_entry
-
     root = root.resolve()
     stories = root / STORIES_DIR
     entry, missing = story_entry(root, slug)
@@ -156,9 +151,9 @@ def _history_advice(slug: str, files: list[str], aliases: Any) -> list[str]:
 
 def _old_slugs(aliases: Any) -> list[str]:
     """The slugs of a story's earlier addresses, from its ``aliases`` as written."""
-    old = [alias.strip("/").removeprefix(f"{STORIES_DIR}/") for alias in
+    old = [story_slug(alias) for alias in
            (aliases if isinstance(aliases, list) else [aliases] if isinstance(aliases, str) else [])
-           if isinstance(alias, str) and alias.strip("/").startswith(f"{STORIES_DIR}/")]
+           if isinstance(alias, str)]
     return [slug for slug in old if slug and "/" not in slug]
 
 
@@ -205,48 +200,3 @@ def _delete_folder(root: Path, folder: Path) -> None:
             raise WithdrawError(f"git rm failed, nothing was changed: {done.stderr.strip()}")
     if folder.exists():  # git rm removes a folder it has emptied
         shutil.rmtree(folder)
-
-
-# --- the validator's check ---------------------------------------------------------------------
-
-def withdrawal_residue(data: dict[Any, Any], path: str, lines: Callable[[FieldPath], int],
-                       folder: Path | None, *, body: str = "", body_line: int = 1) -> list[Problem]:
-    """Problems for a withdrawn story that still holds content: a content field, a body, a
-    title it said to erase, or a file in its folder. Only checks; any odd data is skipped."""
-    if not isinstance(data, dict) or data.get("status") != "withdrawn":
-        return []
-    withdrawn = data.get("withdrawn")
-    reason = withdrawn.get("reason") if isinstance(withdrawn, dict) else None
-    file = PurePosixPath(path)
-    slug = file.parent.name if file.name == "index.md" else file.stem
-    hint = f"run: voices withdraw {slug} --reason {reason if isinstance(reason, str) else '<reason>'}"
-    why = "the repository is public"
-    problems = [Problem(path, lines((key,)), key, f"a withdrawn story must not keep its {key}: {why}",
-                        f"{hint}, or delete the field")
-                for key in CONTENT_FIELDS if _holds(data.get(key))]
-    if isinstance(body, str) and body.strip():
-        problems.append(Problem(path, body_line, "body", f"a withdrawn story must not keep its text: {why}",
-                                f"{hint}, or delete everything below the closing ---"))
-    if isinstance(withdrawn, dict) and withdrawn.get("erase_title") is True and _holds(data.get("title")):
-        problems.append(Problem(path, lines(("title",)), "title",
-                                f"the withdrawal says to erase the title, but it is still here: {why}",
-                                f"{hint}, or delete the field"))
-    problems += [Problem(path, 1, "file", f"“{name}” is still in the withdrawn story's folder: {why}",
-                         f"{hint}, or delete the file") for name in _leftover_files(folder)]
-    return problems
-
-
-def _holds(value: Any) -> bool:
-    """Whether a field holds anything: an empty value (``people: []``) shows nothing."""
-    return value is not None and value != "" and value != [] and value != {}
-
-
-def _leftover_files(folder: Path | None) -> list[str]:
-    """Files in a story's folder besides its index.md, relative to the folder."""
-    if folder is None:
-        return []
-    try:
-        return sorted(file.relative_to(folder).as_posix() for file in folder.rglob("*")
-                      if file.is_file() and file != folder / "index.md")
-    except OSError:
-        return []
