@@ -17,9 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from voices.offline import search_page
 from voices.problems import Problem
-from voices.settings import fill_placeholders
+from voices.settings import ArchiveSettings
 from voices.site import SiteBuild
 from voices.urls import absolute_url, page_url
 
@@ -90,19 +89,42 @@ class TreeReport:
 
 
 def page_front_matter(title: str, kind: str, url: str, site_url: str, source: str | None = None,
-                      date: str | None = None) -> str:
-    data: dict[str, str] = {"title": title, "kind": kind, "url": absolute_url(site_url, url)}
+                      date: str | None = None, description: str | None = None) -> str:
+    """The page's YAML front matter, in keys no generator reserves for something else: Hugo takes
+    ``url`` and ``date`` as its own (and refuses a date such as ``2018``), so the address is
+    ``address`` and a story's date ``story_date``. ``description`` is the key MkDocs themes,
+    Zensical and Hugo all put in the head's meta description."""
+    data: dict[str, object] = {"title": title, "kind": kind, "address": absolute_url(site_url, url)}
+    if description:
+        data["description"] = description
     if source:
         data["source"] = source
     if date:
-        data["date"] = date
+        data["story_date"] = date
     if kind == "withdrawn":
         data["robots"] = "noindex"
+        data["search"] = {"exclude": True}  # Zensical's and Material's key: keep the notice out of search
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
-def write_tree(site: SiteBuild, out: Path, date: str) -> TreeReport:
-    """Write the assembled archive of ``site`` into the empty or new folder ``out``."""
+def zensical_config(settings: ArchiveSettings, docs_dir: str = "docs") -> str:
+    """A minimal ``zensical.toml`` that builds the tree in ``docs_dir`` with no hooks or plugins."""
+    def string(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+    return (f"# Written by voices assemble: builds the archive's pages with Zensical (zensical build).\n"
+            f"[project]\nsite_name = {string(settings.name)}\nsite_url = {string(settings.site_url)}\n"
+            f"docs_dir = {string(docs_dir)}\nsite_dir = \"site\"\nuse_directory_urls = true\n")
+
+
+def write_tree(site: SiteBuild, out: Path, date: str, zensical: bool = False) -> TreeReport:
+    """Write the assembled archive of ``site`` into the empty or new folder ``out``; with
+    ``zensical``, the pages go into ``out/docs`` beside a ``zensical.toml`` that builds them (the
+    README stays outside the pages: a README.md among them would replace the home page)."""
+    project = out
+    if zensical:
+        out = project / "docs"
+        (project / "zensical.toml").write_text(zensical_config(site.archive.settings), encoding="utf-8")
     report = TreeReport()
     settings = site.archive.settings
     docs = site.root / "docs"
@@ -115,10 +137,10 @@ def write_tree(site: SiteBuild, out: Path, date: str) -> TreeReport:
 
     for src_uri, page in sorted(site.pages.items()):
         date_known = page.story.meta.date if page.story is not None and page.kind == "story" else None
+        about = page.story or page.area
+        summary = about.meta.summary if about is not None and page.kind in ("story", "area") else None
         write(src_uri, page_front_matter(page.title, page.kind, page_url(src_uri), settings.site_url,
-                                         page.source_path, date_known) + page.markdown)
-    values = {"name": settings.name, "contacts": settings.contacts, "site_url": settings.site_url,
-              "repository_url": settings.repository_url}
+                                         page.source_path, date_known, summary) + page.markdown)
     for file in sorted(docs.rglob("*")):
         rel = file.relative_to(docs).as_posix()
         if not file.is_file() or rel.startswith(_NOT_PAGES) or rel in site.pages:
@@ -129,13 +151,10 @@ def write_tree(site: SiteBuild, out: Path, date: str) -> TreeReport:
             shutil.copyfile(file, target)
             report.files += 1
             continue
-        if rel == "search.md":  # the website's search page needs Pagefind's script and index
-            markdown = search_page(settings)
-        else:
-            markdown, unknown = fill_placeholders(file.read_text(encoding="utf-8"), values)
-            report.warnings += [f"docs/{rel}: unknown placeholder {{{{ {name} }}}}" for name in unknown]
-        if rel == "index.md":
-            markdown += site.home_markdown()
+        # Filled as the website fills them (one place); search is the offline copy's page, which
+        # points to the browse lists, since the website's needs Pagefind's script and index.
+        markdown, unknown = site.doc_markdown(rel, file.read_text(encoding="utf-8"), offline_copy=True)
+        report.warnings += [f"docs/{rel}: unknown placeholder {{{{ {name} }}}}" for name in unknown]
         title = next((line[2:].strip() for line in markdown.splitlines() if line.startswith("# ")), rel)
         write(rel, page_front_matter(title, "page", page_url(rel), settings.site_url, f"docs/{rel}") + markdown)
     for src_uri, source in sorted(site.story_files().items()):
@@ -145,7 +164,7 @@ def write_tree(site: SiteBuild, out: Path, date: str) -> TreeReport:
         report.files += 1
     redirects = {"/" + alias.lstrip("/"): "/" + target for alias, target in sorted(site.plan.redirects.items())}
     (out / "redirects.json").write_text(json.dumps(redirects, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / "README.md").write_text(TREE_README.format(name=settings.name, date=date), encoding="utf-8")
+    (project / "README.md").write_text(TREE_README.format(name=settings.name, date=date), encoding="utf-8")
     return report
 
 
@@ -153,7 +172,7 @@ class TreeError(Exception):
     """The tree cannot be written where asked."""
 
 
-def assemble(root: Path, out: Path) -> tuple[TreeReport | None, list[Problem]]:
+def assemble(root: Path, out: Path, zensical: bool = False) -> tuple[TreeReport | None, list[Problem]]:
     """Check the archive at ``root`` and write its pages into ``out`` (new or empty): the report,
     or the content's problems when there are any (then nothing is written)."""
     import datetime
@@ -164,4 +183,4 @@ def assemble(root: Path, out: Path) -> tuple[TreeReport | None, list[Problem]]:
     if site is None:
         return None, problems
     out.mkdir(parents=True, exist_ok=True)
-    return write_tree(site, out, datetime.date.today().isoformat()), []
+    return write_tree(site, out, datetime.date.today().isoformat(), zensical), []
