@@ -144,6 +144,7 @@ def test_hand_written_pages_have_their_placeholders_filled(tree):
     assert (tree / "redirects.json").read_text(encoding="utf-8").strip() == \
         '{\n "/stories/old-buses/": "/stories/buses/"\n}'
     assert "## Front matter" in (tree / "README.md").read_text(encoding="utf-8")
+    assert "`search: {exclude: true}`" in (tree / "README.md").read_text(encoding="utf-8")
 
 
 def test_content_problems_stop_it_with_their_messages(tiny, tmp_path, capsys):
@@ -179,7 +180,7 @@ def broken_html_links(site: Path) -> list[str]:
     """Every link or source in the built HTML that points inside the site but to no built file."""
     broken = []
     for page in site.rglob("*.html"):
-        for target in _HTML_LINK.findall(page.read_text(encoding="utf-8")):
+        for target in map(unescape, _HTML_LINK.findall(page.read_text(encoding="utf-8"))):
             if target.startswith(SITE_URL):
                 path = target[len(SITE_URL):]
                 base = site

@@ -46,7 +46,7 @@ other generator can build the archive from it.
 | `redirects.json` | old addresses → the address each story now has; publish a redirect page at each |
 
 A page's address on the website is its path without `.md` (`stories/x.md` → `/stories/x/`,
-`stories/x/index.md` → `/stories/x/`); the front matter gives it as `url`. Keep those addresses:
+`stories/x/index.md` → `/stories/x/`); the front matter gives it as `address`. Keep those addresses:
 they are cited.
 
 ## Front matter
@@ -56,10 +56,14 @@ Each page starts with YAML between `---` lines:
 - `title`: the page title (plain text).
 - `kind`: `story`, `withdrawn` (only the notice is left), `area`, `listing` (a theme, region,
   programme, kind or year), `index` (the other browse pages) or `page` (hand-written).
-- `url`: the page's permanent address on the website.
+- `address`: the page's permanent address on the website.
+- `description`: for stories and areas, the summary (generators put it in the page's head).
 - `source`: the repository file the page is made from, when there is one.
-- `date`: for stories, the date as known (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
-- `robots: noindex`: on withdrawal notices; keep them out of search engines.
+- `story_date`: for stories, the date as known (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+- `robots: noindex` and `search: {{exclude: true}}`: on withdrawal notices; keep them out of
+  search engines and the site's own search.
+
+No key is one Hugo, MkDocs or Zensical reserves for something else (Hugo's `url` and `date`).
 
 ## Markdown used
 
@@ -74,8 +78,10 @@ style them.
 
 - pandoc, page by page: `pandoc -f markdown -t html5 -s stories/x.md -o stories/x/index.html`
   (rewrite `.md` links to the new addresses, e.g. with a Lua filter).
-- Hugo or Zensical: use this folder as the content folder; turn `index.md` into `_index.md`
-  where the generator asks for it, and set addresses from `url`.
+- Zensical: `voices assemble --zensical --out DIR` puts the pages in `DIR/docs` beside a
+  `zensical.toml`; run `zensical build` in `DIR`.
+- Hugo: use this folder as the content folder; turn `index.md` into `_index.md` where it asks
+  for it, and set addresses from `address`.
 
 The archive's own guide, `guide/preservation.md`, describes the routes in full.
 """
