@@ -217,7 +217,7 @@ def test_zensical_builds_the_tree_without_mkdocs(tiny, tmp_path):
     tiny.area("hilltop", "---\nname: Hilltop\nregion: north-east\nsummary: A made-up estate.\n---\n\n"
                          "Hilltop's legacy.\n")
     tiny.story("fair", story("The winter fair", "2021-12", areas="[hilltop]",
-                             body="Stalls filled the hall. See [the garden](story:garden)."))
+                             body="Stalls filled the hall. See [the garden](story:garden). Tickets: www.example.org, ~~sold~~."))
     project = tmp_path / "project"
     assert main(["--root", str(tiny.root), "assemble", "--zensical", "--out", str(project)]) == 0
     assert not (project / "docs" / "README.md").exists()  # it would take the home page's place
@@ -244,6 +244,8 @@ def test_zensical_builds_the_tree_without_mkdocs(tiny, tmp_path):
         if summary:
             assert summary in html.split("<article", 1)[1], path  # shown on the page, not only in the head
             assert f'<meta name="description" content="{summary}">' in html, path
+    # Rendered with the site's Markdown extensions, not Zensical's defaults (which link bare addresses)
+    assert "Tickets: www.example.org, ~~sold~~." in page("stories/fair")
     assert "The winter fair" in page("areas/hilltop") and "Buses for Ramsey" in page("areas/ramsey")
     assert "The garden opens" in page("stories") and "Voices of Big Local" in page(".")
     assert "was withdrawn from the archive" in page("stories/gone")

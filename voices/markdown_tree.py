@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from voices.body_targets import EXTENSION_CONFIGS, EXTENSIONS
 from voices.problems import Problem
 from voices.settings import ArchiveSettings
 from voices.site import SiteBuild
@@ -114,13 +115,19 @@ def page_front_matter(title: str, kind: str, url: str, site_url: str, source: st
 
 
 def zensical_config(settings: ArchiveSettings, docs_dir: str = "docs") -> str:
-    """A minimal ``zensical.toml`` that builds the tree in ``docs_dir`` with no hooks or plugins."""
+    """A minimal ``zensical.toml`` that builds the tree in ``docs_dir`` with no hooks or plugins,
+    and with the site's own Markdown extensions only: Zensical's defaults add others (bare
+    addresses made links, emoji, maths, tabs) that the checks of a story's body do not know."""
     def string(value: str) -> str:
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
-    return (f"# Written by voices assemble: builds the archive's pages with Zensical (zensical build).\n"
-            f"[project]\nsite_name = {string(settings.name)}\nsite_url = {string(settings.site_url)}\n"
-            f"docs_dir = {string(docs_dir)}\nsite_dir = \"site\"\nuse_directory_urls = true\n")
+    lines = ["# Written by voices assemble: builds the archive's pages with Zensical (zensical build).",
+             "[project]", f"site_name = {string(settings.name)}", f"site_url = {string(settings.site_url)}",
+             f"docs_dir = {string(docs_dir)}", 'site_dir = "site"', "use_directory_urls = true"]
+    for name in EXTENSIONS:
+        lines += ["", f"[project.markdown_extensions.{string(name)}]"]
+        lines += [f"{key} = {json.dumps(value)}" for key, value in EXTENSION_CONFIGS.get(name, {}).items()]
+    return "\n".join(lines) + "\n"
 
 
 def write_tree(site: SiteBuild, out: Path, date: str, zensical: bool = False) -> TreeReport:
