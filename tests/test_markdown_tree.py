@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 from conftest import REPO, TinyArchive
 from PIL import Image
 from test_images import assert_no_metadata
@@ -98,10 +99,23 @@ def tree(tiny, tmp_path) -> Path:
 
 def test_every_story_and_area_has_a_page_with_front_matter(tree):
     garden = (tree / "stories" / "garden" / "index.md").read_text(encoding="utf-8")
-    assert garden.startswith("---\ntitle: The garden opens\nkind: story\n"
-                             "address: https://example.org/voices-of-big-local/stories/garden/\n"
-                             "description: About The garden opens.\n"
-                             "source: stories/garden/index.md\nstory_date: '2019-06-14'\n---\n\n# The garden opens")
+    front, body = garden.removeprefix("---\n").split("\n---\n\n", 1)
+    data = yaml.safe_load(front)
+    assert body.startswith("# The garden opens")
+    assert {key: data[key] for key in ("title", "kind", "address", "description", "source", "story_date")} == {
+        "title": "The garden opens", "kind": "story", "address": "https://example.org/voices-of-big-local/stories/garden/",
+        "description": "About The garden opens.", "source": "stories/garden/index.md", "story_date": "2019-06-14"}
+    # No key a generator reserves: Hugo refuses `url`, and a `date` such as 2018
+    assert not {"url", "date"} & set(data)
+    # What the website puts around the page travels with it: search facets and schema.org data
+    assert data["facets"]["theme"] == ["Environment"] and data["facets"]["year"] == ["2019"]
+    assert data["json_ld"]["@type"] == "Article" and data["json_ld"]["headline"] == "The garden opens"
+    image = data["json_ld"]["image"]
+    image = image[0] if isinstance(image, list) else image
+    image = image["url"] if isinstance(image, dict) else image
+    assert (tree / image.removeprefix(SITE_URL)).is_file(), image  # the photo copy beside the page
+    ramsey = yaml.safe_load((tree / "areas" / "ramsey.md").read_text(encoding="utf-8").split("---\n")[1])
+    assert ramsey["facets"]["area"] == ["Ramsey"] and ramsey["json_ld"]["@type"] == "Place"
     assert "[about buses](../buses.md)" in garden and "[Annual report](report.pdf)" in garden
     for page in ("stories/buses.md", "areas/par-bay.md", "areas/ramsey.md", "areas/index.md",
                  "themes/environment.md", "years/index.md", "index.md", "about.md", "search.md", "README.md"):

@@ -11,14 +11,19 @@ originals. Nothing of a draft is written; a withdrawn story is only its notice.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from voices.archive import Story
 from voices.body_targets import EXTENSION_CONFIGS, EXTENSIONS
+from voices.metadata import area_json_ld, story_json_ld
+from voices.pages import story_file
 from voices.problems import Problem
+from voices.search import area_fields, story_fields
 from voices.settings import ArchiveSettings
 from voices.site import SiteBuild
 from voices.urls import absolute_url, page_url
@@ -96,7 +101,8 @@ class TreeReport:
 
 
 def page_front_matter(title: str, kind: str, url: str, site_url: str, source: str | None = None,
-                      date: str | None = None, description: str | None = None) -> str:
+                      date: str | None = None, description: str | None = None,
+                      more: dict[str, object] | None = None) -> str:
     """The page's YAML front matter, in keys no generator reserves for something else: Hugo takes
     ``url`` and ``date`` as its own (and refuses a date such as ``2018``), so the address is
     ``address`` and a story's date ``story_date``. ``description`` is the key MkDocs themes,
@@ -108,6 +114,7 @@ def page_front_matter(title: str, kind: str, url: str, site_url: str, source: st
         data["source"] = source
     if date:
         data["story_date"] = date
+    data.update(more or {})
     if kind == "withdrawn":
         data["robots"] = "noindex"
         data["search"] = {"exclude": True}  # Zensical's and Material's key: keep the notice out of search
@@ -130,6 +137,25 @@ def zensical_config(settings: ArchiveSettings, docs_dir: str = "docs") -> str:
     return "\n".join(lines) + "\n"
 
 
+def published_copy(site: SiteBuild, path: str) -> str | None:
+    """The widest JPEG or PNG copy published of the photo at ``path`` (``<stem>-<width>.<ext>``,
+    see ``process_image``): the original itself is never published, so no address may name it."""
+    folder, _, name = path.rpartition("/")
+    pattern = re.compile(rf"{re.escape(folder)}/{re.escape(Path(name).stem)}-(\d+)\.(?:jpg|png)")
+    copies = [(int(m.group(1)), key) for key in site.story_files() if (m := pattern.fullmatch(key))]
+    return max(copies)[1] if copies else None
+
+
+def story_data(site: SiteBuild, story: Story) -> dict[str, object]:
+    """What the website puts around a story's page, for a generator's templates: the search
+    facets (the website's Pagefind filters) and the schema.org description (its JSON-LD)."""
+    image = story.meta.image
+    copy = published_copy(site, story_file(story, image.src)) if image else None
+    image_url = absolute_url(site.archive.settings.site_url, copy) if copy else None
+    return {"facets": story_fields(story, site.archive)[0],
+            "json_ld": story_json_ld(story, site.archive, image_url)}
+
+
 def write_tree(site: SiteBuild, out: Path, date: str, zensical: bool = False) -> TreeReport:
     """Write the assembled archive of ``site`` into the empty or new folder ``out``; with
     ``zensical``, the pages go into ``out/docs`` beside a ``zensical.toml`` that builds them (the
@@ -149,11 +175,15 @@ def write_tree(site: SiteBuild, out: Path, date: str, zensical: bool = False) ->
         report.pages += 1
 
     for src_uri, page in sorted(site.pages.items()):
-        date_known = page.story.meta.date if page.story is not None and page.kind == "story" else None
-        about = page.story or page.area
-        summary = about.meta.summary if about is not None and page.kind in ("story", "area") else None
+        date_known, summary, more = None, None, None
+        if page.kind == "story" and page.story is not None:
+            date_known, summary, more = page.story.meta.date, page.story.meta.summary, story_data(site, page.story)
+        elif page.kind == "area" and page.area is not None:
+            summary = page.area.meta.summary
+            more = {"facets": area_fields(page.area, site.archive)[0],
+                    "json_ld": area_json_ld(page.area, site.archive)}
         write(src_uri, page_front_matter(page.title, page.kind, page_url(src_uri), settings.site_url,
-                                         page.source_path, date_known, summary) + page.markdown)
+                                         page.source_path, date_known, summary, more) + page.markdown)
     for file in sorted(docs.rglob("*")):
         rel = file.relative_to(docs).as_posix()
         if not file.is_file() or rel.startswith(_NOT_PAGES) or rel in site.pages:
