@@ -260,6 +260,7 @@ def test_zensical_builds_the_tree_without_mkdocs(tiny, tmp_path):
             assert f'<meta name="description" content="{summary}">' in html, path
     # Rendered with the site's Markdown extensions, not Zensical's defaults (which link bare addresses)
     assert "Tickets: www.example.org, ~~sold~~." in page("stories/fair")
+    assert "Buses for Ramsey" not in page("stories/fair")  # no list of every story in every page
     assert "The winter fair" in page("areas/hilltop") and "Buses for Ramsey" in page("areas/ramsey")
     assert "The garden opens" in page("stories") and "Voices of Big Local" in page(".")
     assert "was withdrawn from the archive" in page("stories/gone")

@@ -121,16 +121,25 @@ def page_front_matter(title: str, kind: str, url: str, site_url: str, source: st
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
-def zensical_config(settings: ArchiveSettings, docs_dir: str = "docs") -> str:
+# The navigation: the browse pages only, as on the website. Left to itself a generator lists
+# every page, and that list, copied into every page, grows with the square of the archive.
+NAV_PAGES = ("index.md", "search.md", "areas/index.md", "stories/index.md", "themes/index.md",
+             "years/index.md", "about.md")
+
+
+def zensical_config(settings: ArchiveSettings, titles: dict[str, str], docs_dir: str = "docs") -> str:
     """A minimal ``zensical.toml`` that builds the tree in ``docs_dir`` with no hooks or plugins,
     and with the site's own Markdown extensions only: Zensical's defaults add others (bare
-    addresses made links, emoji, maths, tabs) that the checks of a story's body do not know."""
+    addresses made links, emoji, maths, tabs) that the checks of a story's body do not know.
+    ``titles``: the tree's pages and their titles."""
     def string(value: str) -> str:
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
     lines = ["# Written by voices assemble: builds the archive's pages with Zensical (zensical build).",
              "[project]", f"site_name = {string(settings.name)}", f"site_url = {string(settings.site_url)}",
-             f"docs_dir = {string(docs_dir)}", 'site_dir = "site"', "use_directory_urls = true"]
+             f"docs_dir = {string(docs_dir)}", 'site_dir = "site"', "use_directory_urls = true",
+             "nav = [" + ", ".join(f"{{{string(titles[page])} = {string(page)}}}"
+                                   for page in NAV_PAGES if page in titles) + "]"]
     for name in EXTENSIONS:
         lines += ["", f"[project.markdown_extensions.{string(name)}]"]
         lines += [f"{key} = {json.dumps(value)}" for key, value in EXTENSION_CONFIGS.get(name, {}).items()]
@@ -163,12 +172,13 @@ def write_tree(site: SiteBuild, out: Path, date: str, zensical: bool = False) ->
     project = out
     if zensical:
         out = project / "docs"
-        (project / "zensical.toml").write_text(zensical_config(site.archive.settings), encoding="utf-8")
     report = TreeReport()
+    titles: dict[str, str] = {}
     settings = site.archive.settings
     docs = site.root / "docs"
 
-    def write(src_uri: str, text: str) -> None:
+    def write(src_uri: str, title: str, text: str) -> None:
+        titles[src_uri] = title
         target = out / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
@@ -182,7 +192,7 @@ def write_tree(site: SiteBuild, out: Path, date: str, zensical: bool = False) ->
             summary = page.area.meta.summary
             more = {"facets": area_fields(page.area, site.archive)[0],
                     "json_ld": area_json_ld(page.area, site.archive)}
-        write(src_uri, page_front_matter(page.title, page.kind, page_url(src_uri), settings.site_url,
+        write(src_uri, page.title, page_front_matter(page.title, page.kind, page_url(src_uri), settings.site_url,
                                          page.source_path, date_known, summary, more) + page.markdown)
     for file in sorted(docs.rglob("*")):
         rel = file.relative_to(docs).as_posix()
@@ -199,7 +209,7 @@ def write_tree(site: SiteBuild, out: Path, date: str, zensical: bool = False) ->
         markdown, unknown = site.doc_markdown(rel, file.read_text(encoding="utf-8"), offline_copy=True)
         report.warnings += [f"docs/{rel}: unknown placeholder {{{{ {name} }}}}" for name in unknown]
         title = next((line[2:].strip() for line in markdown.splitlines() if line.startswith("# ")), rel)
-        write(rel, page_front_matter(title, "page", page_url(rel), settings.site_url, f"docs/{rel}") + markdown)
+        write(rel, title, page_front_matter(title, "page", page_url(rel), settings.site_url, f"docs/{rel}") + markdown)
     for src_uri, source in sorted(site.story_files().items()):
         target = out / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -207,6 +217,8 @@ def write_tree(site: SiteBuild, out: Path, date: str, zensical: bool = False) ->
         report.files += 1
     redirects = {"/" + alias.lstrip("/"): "/" + target for alias, target in sorted(site.plan.redirects.items())}
     (out / "redirects.json").write_text(json.dumps(redirects, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if zensical:
+        (project / "zensical.toml").write_text(zensical_config(settings, titles), encoding="utf-8")
     (project / "README.md").write_text(TREE_README.format(name=settings.name, date=date), encoding="utf-8")
     return report
 
