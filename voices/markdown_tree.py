@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,20 +147,26 @@ def zensical_config(settings: ArchiveSettings, titles: dict[str, str], docs_dir:
     return "\n".join(lines) + "\n"
 
 
-def published_copy(site: SiteBuild, path: str) -> str | None:
-    """The widest JPEG or PNG copy published of the photo at ``path`` (``<stem>-<width>.<ext>``,
-    see ``process_image``): the original itself is never published, so no address may name it."""
-    folder, _, name = path.rpartition("/")
-    pattern = re.compile(rf"{re.escape(folder)}/{re.escape(Path(name).stem)}-(\d+)\.(?:jpg|png)")
-    copies = [(int(m.group(1)), key) for key in site.story_files() if (m := pattern.fullmatch(key))]
-    return max(copies)[1] if copies else None
+_COPY_NAME = re.compile(r"(.+)-(\d+)\.(?:jpg|png)")  # <stem>-<width>.<ext>, see process_image
 
 
-def story_data(site: SiteBuild, story: Story) -> dict[str, object]:
+def widest_copies(published: Iterable[str]) -> dict[str, str]:
+    """``folder/stem`` of each photo → its widest JPEG or PNG copy among the ``published`` files:
+    the original itself is never published, so no address may name it."""
+    widest: dict[str, tuple[int, str]] = {}
+    for path in published:
+        match = _COPY_NAME.fullmatch(path)
+        if match and int(match.group(2)) > widest.get(match.group(1), (0, ""))[0]:
+            widest[match.group(1)] = (int(match.group(2)), path)
+    return {stem: path for stem, (_, path) in widest.items()}
+
+
+def story_data(site: SiteBuild, story: Story, copies: dict[str, str]) -> dict[str, object]:
     """What the website puts around a story's page, for a generator's templates: the search
-    facets (the website's Pagefind filters) and the schema.org description (its JSON-LD)."""
+    facets (the website's Pagefind filters) and the schema.org description (its JSON-LD).
+    ``copies``: see ``widest_copies``."""
     image = story.meta.image
-    copy = published_copy(site, story_file(story, image.src)) if image else None
+    copy = copies.get(story_file(story, Path(image.src).stem)) if image else None
     image_url = absolute_url(site.archive.settings.site_url, copy) if copy else None
     return {"facets": story_fields(story, site.archive)[0],
             "json_ld": story_json_ld(story, site.archive, image_url)}
@@ -184,10 +191,11 @@ def write_tree(site: SiteBuild, out: Path, date: str, zensical: bool = False) ->
         target.write_text(text, encoding="utf-8")
         report.pages += 1
 
+    copies = widest_copies(site.story_files())
     for src_uri, page in sorted(site.pages.items()):
         date_known, summary, more = None, None, None
         if page.kind == "story" and page.story is not None:
-            date_known, summary, more = page.story.meta.date, page.story.meta.summary, story_data(site, page.story)
+            date_known, summary, more = page.story.meta.date, page.story.meta.summary, story_data(site, page.story, copies)
         elif page.kind == "area" and page.area is not None:
             summary = page.area.meta.summary
             more = {"facets": area_fields(page.area, site.archive)[0],
