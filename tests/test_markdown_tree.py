@@ -269,3 +269,14 @@ def test_zensical_builds_the_tree_without_mkdocs(tiny, tmp_path):
     assert DRAFT_WORD not in text and "Secret plans" not in text and WITHDRAWN_WORD not in text
     assert not (site / "stories" / "secret").exists()
     assert "Gone story" not in (site / "search.json").read_text(encoding="utf-8")  # notices stay out of search
+
+
+def test_html_the_checks_refuse_never_reaches_another_generator(tiny, tmp_path, capsys):
+    """Zensical runs no sanitizer of ours: the tree is written only when every body passed the checks."""
+    tiny.story("bad", story("Bad", "2019", body='Hi <img src="x.png" onerror="alert(1)"> '
+                                                '<iframe src="https://elsewhere.example/"></iframe>'))
+    project = tmp_path / "project"
+    assert main(["--root", str(tiny.root), "assemble", "--zensical", "--out", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert "stories/bad.md:9: body: the HTML tag <img> is not allowed" in out and "<iframe>" in out
+    assert not project.exists()
