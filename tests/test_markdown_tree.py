@@ -179,7 +179,6 @@ def test_a_folder_with_files_in_it_is_refused(tiny, tmp_path, capsys):
 # --- the tree built by another generator: Zensical, with no hooks ---------------------------------
 
 SITE_URL = "https://example.org/voices-of-big-local/"
-_HTML_LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
 
 
 def zensical_or_skip() -> None:
@@ -194,7 +193,10 @@ def broken_html_links(site: Path) -> list[str]:
     """Every link or source in the built HTML that points inside the site but to no built file."""
     broken = []
     for page in site.rglob("*.html"):
-        for target in map(unescape, _HTML_LINK.findall(page.read_text(encoding="utf-8"))):
+        targets = []
+        for single, srcset in _HTML_REF.findall(page.read_text(encoding="utf-8")):
+            targets += [single] if single else [part.split()[0] for part in srcset.split(",") if part.strip()]
+        for target in map(unescape, targets):
             if target.startswith(SITE_URL):
                 path = target[len(SITE_URL):]
                 base = site
@@ -219,8 +221,10 @@ def test_link_check_of_the_html_catches_a_broken_link(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text(
         '<a href="../b/">gone</a><a href="../a/">here</a><a href="https://example.org/">web</a>'
-        f'<img src="{SITE_URL}c.png"><a href="#top">top</a>', encoding="utf-8")
-    assert broken_html_links(tmp_path) == ["a/index.html: ../b/", f"a/index.html: {SITE_URL}c.png"]
+        f'<img src="{SITE_URL}c.png"><a href="#top">top</a><source srcset="d-480.webp 480w, index.html 800w">',
+        encoding="utf-8")
+    assert broken_html_links(tmp_path) == ["a/index.html: ../b/", f"a/index.html: {SITE_URL}c.png",
+                                           "a/index.html: d-480.webp"]
 
 
 def test_zensical_builds_the_tree_without_mkdocs(tiny, tmp_path):
