@@ -233,7 +233,7 @@ def _command_assemble(args: argparse.Namespace) -> int:
     if root is None:
         return EXIT_USAGE
     try:
-        written, problems = assemble(root, Path(args.out).resolve())
+        written, problems = assemble(root, Path(args.out).resolve(), args.zensical)
     except TreeError as error:
         print(f"voices assemble: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -317,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     links.set_defaults(handler=_command_links)
     assemble = commands.add_parser("assemble", help="write every page as plain Markdown, for another generator")
     assemble.add_argument("--out", required=True, help="a new or empty folder to write into")
+    assemble.add_argument("--zensical", action="store_true",
+                          help="put the pages in DIR/docs beside a zensical.toml: then run `zensical build` in DIR")
     assemble.set_defaults(handler=_command_assemble)
     bag = commands.add_parser("bag", help="write a BagIt preservation package: offline site, sources, data")
     bag.add_argument("out_dir", metavar="OUT_DIR", help="a new or empty folder for the bag")
