@@ -441,3 +441,21 @@ def test_story_and_area_pages_link_suggest_a_correction_to_their_file(tiny):
     assert link.findall(read(site, "areas/par-bay")) == ["https://github.com/some-fork/archive/edit/trunk/areas/par-bay.md"]
     assert not link.findall(read(site, "stories/gone"))  # a notice is not for correcting
     assert not link.findall(read(site, "areas"))
+
+
+def test_the_sharing_picture_is_a_file_the_site_serves(tiny):
+    # Sharing cards and search engines fetch og:image and the JSON-LD image: never the original
+    # photo, which the site does not publish, but its widest copy.
+    tiny.story("pictured", story("Pictured", "2019", more="image:\n  src: garden.jpg\n  alt: A raised bed\n"),
+               files={"garden.jpg": SMALL_JPEG})
+    site, _ = build(tiny)
+    page = (site / "stories" / "pictured" / "index.html").read_text(encoding="utf-8")
+    og_image = re.search(r'<meta property="og:image" content="([^"]+)"', page)
+    assert og_image, "a story with a photo has a sharing picture"
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    images = {og_image.group(1), *(item.get("image") for item in (ld if isinstance(ld, list) else [ld])
+                                   if isinstance(item, dict) and item.get("image"))}
+    for address in images:
+        assert address.startswith(SITE_URL)
+        served = site / unquote(address.removeprefix(SITE_URL))
+        assert served.is_file() and served.name != "garden.jpg", address

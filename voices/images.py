@@ -17,11 +17,12 @@ import html
 import io
 import json
 import os
+import re
 import shlex
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -602,3 +603,17 @@ def original_file_problem(path: Path) -> tuple[str, str] | None:
     if message is None:
         return None
     return message, PDF_HINT if kind == "pdf" else DOCUMENT_HINT if kind == "zip" else MEDIA_HINT
+
+
+_COPY_NAME = re.compile(r"(.+)-(\d+)\.(?:jpg|png)")  # <stem>-<width>.<ext>, see process_image
+
+
+def widest_copies(published: Iterable[str]) -> dict[str, str]:
+    """``folder/stem`` of each photo → its widest JPEG or PNG copy among the ``published`` files:
+    the original itself is never published, so no address may name it."""
+    widest: dict[str, tuple[int, str]] = {}
+    for path in published:
+        match = _COPY_NAME.fullmatch(path)
+        if match and int(match.group(2)) > widest.get(match.group(1), (0, ""))[0]:
+            widest[match.group(1)] = (int(match.group(2)), path)
+    return {stem: path for stem, (_, path) in widest.items()}

@@ -11,9 +11,7 @@ originals. Nothing of a draft is written; a withdrawn story is only its notice.
 from __future__ import annotations
 
 import json
-import re
 import shutil
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import yaml
 
 from voices.archive import Story
 from voices.body_targets import EXTENSION_CONFIGS, EXTENSIONS
+from voices.images import widest_copies
 from voices.metadata import area_json_ld, story_json_ld
 from voices.pages import story_file
 from voices.problems import Problem
@@ -145,20 +144,6 @@ def zensical_config(settings: ArchiveSettings, titles: dict[str, str], docs_dir:
         lines += ["", f"[project.markdown_extensions.{string(name)}]"]
         lines += [f"{key} = {json.dumps(value)}" for key, value in EXTENSION_CONFIGS.get(name, {}).items()]
     return "\n".join(lines) + "\n"
-
-
-_COPY_NAME = re.compile(r"(.+)-(\d+)\.(?:jpg|png)")  # <stem>-<width>.<ext>, see process_image
-
-
-def widest_copies(published: Iterable[str]) -> dict[str, str]:
-    """``folder/stem`` of each photo → its widest JPEG or PNG copy among the ``published`` files:
-    the original itself is never published, so no address may name it."""
-    widest: dict[str, tuple[int, str]] = {}
-    for path in published:
-        match = _COPY_NAME.fullmatch(path)
-        if match and int(match.group(2)) > widest.get(match.group(1), (0, ""))[0]:
-            widest[match.group(1)] = (int(match.group(2)), path)
-    return {stem: path for stem, (_, path) in widest.items()}
 
 
 def story_data(site: SiteBuild, story: Story, copies: dict[str, str]) -> dict[str, object]:

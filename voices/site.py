@@ -33,6 +33,7 @@ from voices.images import (
     encode_count,
     picture_html,
     process_image,
+    widest_copies,
 )
 from voices.metadata import area_head, story_head, withdrawn_head
 from voices.pages import GeneratedPage, build_pages, home_sections, kept_listing_pages, story_file
@@ -44,7 +45,6 @@ from voices.permalinks import (
     registry_problems,
     write_registry,
 )
-from voices.paths import TEMPLATE_FILE
 from voices.problems import Problem
 from voices.removal import BackgroundRemoval
 from voices.safe_html import sanitize
@@ -79,6 +79,7 @@ class SiteBuild:
     set_aside: list[Problem] = field(default_factory=list)  # left out by an emergency takedown
     index_report: object = None
     _dates: dict | None = None
+    _widest: dict[str, str] | None = None  # each photo's widest published copy (images.widest_copies)
     _index: RunningIndex | None = None  # Pagefind while it runs
     _indexed: IndexedPages | None = None  # what Pagefind reads of each page, kept as it converts
     _removals: list[BackgroundRemoval] = field(default_factory=list)  # folders being removed
@@ -170,7 +171,11 @@ class SiteBuild:
         if page.kind == "story":
             story = page.story
             image = story.meta.image
-            image_url = absolute_url(self.archive.settings.site_url, story_file(story, image.src)) if image else None
+            # The original photo is never published: name the widest copy the site serves.
+            if self._widest is None:
+                self._widest = widest_copies(self.story_files())
+            copy = self._widest.get(story_file(story, Path(image.src).stem)) if image else None
+            image_url = absolute_url(self.archive.settings.site_url, copy) if copy else None
             meta["voices_head"] = story_head(story, self.archive, image_url)
         elif page.kind in ("withdrawn", "draft"):
             meta["voices_head"] = withdrawn_head()
