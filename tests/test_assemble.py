@@ -6,7 +6,7 @@ from voices.archive import load_archive
 from voices.assemble import PAGE_SIZE, RELATED_COUNT, plan_site
 from voices.citation import display_date
 from voices.links import link_problems, resolve_links
-from voices.pages import build_pages
+from voices.page_set import build_pages
 
 
 def story(title: str, date: str, areas: str = "[par-bay]", themes: str = "[environment]", more: str = "") -> str:

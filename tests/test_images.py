@@ -18,11 +18,10 @@ from voices.images import (
     ImageSettings,
     Variant,
     inspect_image,
-    original_file_problem,
     picture_html,
     process_image,
-    scrub_in_place,
 )
+from voices.originals import original_file_problem, scrub_in_place
 
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
@@ -494,7 +493,7 @@ def test_many_photos_are_encoded_on_every_core_with_problems_named_per_file(tiny
     import io
 
     from voices.archive import load_archive
-    from voices.site import process_images
+    from voices.site_images import process_images
 
     def jpeg(shade: int) -> bytes:
         buffer = io.BytesIO()

@@ -158,9 +158,9 @@ def test_clean_pdf_and_a_photo_without_gps(write):
 
 
 def test_a_marker_across_two_chunks_is_found(write, monkeypatch):
-    import voices.media_files as media_files
+    import voices.media_structures as media_structures  # where PDFs are read in chunks
 
-    monkeypatch.setattr(media_files, "_CHUNK", 64)
+    monkeypatch.setattr(media_structures, "_CHUNK", 64)
     body = PDF_START + b"x" * (64 - len(PDF_START) - 5) + b"exif:GPSLatitude='1'" + b"\n%%EOF"
     assert pdf_metadata_problem(write("report.pdf", body)) == LOCATION_MESSAGE
 

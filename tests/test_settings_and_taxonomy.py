@@ -50,7 +50,7 @@ def test_a_story_s_licence_is_the_one_it_names_or_the_default_everywhere_it_is_s
     from voices.assemble import plan_site
     from voices.exports import data_files, feeds
     from voices.metadata import story_head
-    from voices.pages import build_pages
+    from voices.page_set import build_pages
 
     for slug, more in (("named", "licence: CC-BY-SA-4.0\n"), ("unnamed", "")):
         tiny.story(slug, f"---\ntitle: The {slug} one\ndate: 2019-06-14\nsummary: About it.\n"

@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from voices.body_targets import body_targets
+from voices.code_masking import mask_code
 from voices.content_files import clash_problems, folder_problems, transcript_readable
 from voices.contract import (
     AreaFrontMatter,
@@ -22,7 +23,7 @@ from voices.links import link_problems, path_link_problems
 from voices.paths import AREAS_DIR, DOCS_DIR, SETTINGS_FILE, STORIES_DIR, TAXONOMY_FILE
 from voices.problems import Problem
 from voices.reading import FieldPath, ParsedFile, field_name, parse_front_matter_file
-from voices.safe_html import body_problems, markup_limit_problem, mask_code, url_scheme
+from voices.safe_html import body_problems, markup_limit_problem, url_scheme
 from voices.settings import ArchiveSettings, load_settings
 from voices.taxonomy import Taxonomy, load_taxonomy
 from voices.urls import (
@@ -129,6 +130,18 @@ class Archive:
     taxonomy: Taxonomy
     areas: dict[str, Area] = field(default_factory=dict)
     stories: dict[str, Story] = field(default_factory=dict)
+
+    def without(self, paths: set[str]) -> Archive:
+        """The archive less the stories and areas whose files have problems (emergency takedown)."""
+        areas = {slug: a for slug, a in self.areas.items() if a.path not in paths}
+        # A story whose area was left out cannot be listed under it: leave the story out too.
+        stories = {slug: s for slug, s in self.stories.items()
+                   if s.path not in paths and all(a in areas for a in s.meta.areas)}
+        return replace(self, stories=stories, areas=areas)
+
+    def served_at(self, site_url: str) -> Archive:
+        """The archive as served from another address (a preview): every absolute link follows."""
+        return replace(self, settings=self.settings.model_copy(update={"site_url": site_url}))
 
 
 def find_content_files(directory: Path, root: Path) -> tuple[list[ContentFile], list[Problem]]:

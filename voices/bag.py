@@ -23,11 +23,13 @@ from voices.archive import Area, Story
 from voices.content_files import publishable, transcript_readable
 from voices.exports import data_files
 from voices.history import write_dates
-from voices.images import IMAGE_SUFFIXES, ImageProblem, original_file_problem, scrub_in_place
+from voices.images import IMAGE_SUFFIXES, ImageProblem
 from voices.offline import OFFLINE_CONFIG, build_offline
+from voices.originals import original_file_problem, scrub_in_place
 from voices.paths import TEMPLATE_FILE
 from voices.problems import Problem
-from voices.site import SiteBuild, used_files
+from voices.site import SiteBuild
+from voices.site_images import used_files
 from voices.validate import MARKDOWN_IMAGE
 
 CHECKSUMS = ["sha256", "sha512"]

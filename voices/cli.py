@@ -106,7 +106,8 @@ def _command_withdraw(args: argparse.Namespace) -> int:
 
 
 def _command_scrub(args: argparse.Namespace) -> int:
-    from voices.images import IMAGE_SUFFIXES, ImageProblem, original_file_problem, scrub_in_place
+    from voices.images import IMAGE_SUFFIXES, ImageProblem
+    from voices.originals import original_file_problem, scrub_in_place
 
     paths = [Path(name) for name in args.paths]
     missing = [str(path) for path in paths if not path.exists()]

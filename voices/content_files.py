@@ -24,7 +24,7 @@ from voices.file_types import (
     file_name_problem,
     generated_name_problem,
 )
-from voices.images import original_file_problem
+from voices.originals import original_file_problem
 from voices.problems import Problem
 
 # What each kind of reference may name, and how to say it.

@@ -13,7 +13,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -26,6 +25,8 @@ from pydantic import (
     field_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from voices.web_addresses import URL_HINT, web_url_problem
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
@@ -50,64 +51,6 @@ STATUSES = ("published", "draft", "withdrawn")
 # A generous box around England (Isles of Scilly to Berwick, Cornwall to Lowestoft): catches
 # swapped lat/lon and places abroad without claiming to know the exact border.
 ENGLAND_BOUNDS = {"lat": (49.8, 55.9), "lon": (-6.5, 1.8)}
-
-# Examples shown in hints, keyed by field name (list positions left out).
-EXAMPLES: dict[str, str] = {
-    "title": 'title: "Par Bay works with Shared Assets"',
-    "date": "date: 2019-06-14   (or 2019-06, or 2019 when only that is known)",
-    "summary": 'summary: "One or two plain sentences saying what the story is about."',
-    "areas": "areas: [par-bay]   (the file names in areas/, without .md)",
-    "themes": "themes: [environment, spaces-and-services]",
-    "kind": "kind: interview",
-    "programme": "programme: big-local",
-    "authors": 'authors: ["Jo Bloggs"]',
-    "people": 'people: ["Sam Example"]',
-    "image": "image:\n  src: garden.jpg\n  alt: Volunteers planting a raised bed",
-    "image.src": "src: garden.jpg   (a file in the story's own folder)",
-    "image.alt": 'alt: "Volunteers planting a raised bed beside the hub"',
-    "image.credit": 'credit: "Photo: Par Bay Big Local"',
-    "image.shows_people": "shows_people: true",
-    "media": "media:\n  - src: interview.mp3\n    type: audio\n    transcript: transcript.md",
-    "media.src": "src: interview.mp3",
-    "media.url": "url: https://example.org/our-film",
-    "media.type": "type: audio   (or video)",
-    "media.transcript": "transcript: transcript.md   (a file in the folder, or the text itself)",
-    "media.captions": "captions: film.en.vtt",
-    "attachments.src": "src: annual-report-2019.pdf",
-    "attachments.title": 'title: "Annual report 2019"',
-    "consent": "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-017\n  scope: [web, archive]",
-    "consent.recorded": "recorded: 2024-05-01",
-    "consent.reference": "reference: VBL-2024-017",
-    "consent.scope": "scope: [web, archive, photos]",
-    "consent.minors": "minors: true",
-    "licence": "licence: CC-BY-4.0",
-    "source_url": "source_url: https://localtrust.org.uk/news-and-stories/...",
-    "aliases": "aliases: [/stories/old-name/]",
-    "featured": "featured: true",
-    "status": "status: draft   (or published, withdrawn)",
-    "withdrawn": "withdrawn:\n  date: 2026-11-23\n  reason: at-request-of-contributor",
-    "withdrawn.date": "date: 2026-11-23",
-    "withdrawn.reason": "reason: at-request-of-contributor",
-    "withdrawn.erase_title": "erase_title: true",
-    "name": 'name: "Par Bay"',
-    "programmes": "programmes: [big-local]",
-    "local_authority": 'local_authority: "Cornwall"',
-    "local_authority_code": "local_authority_code: E06000052",
-    "region": "region: south-west",
-    "former_names": 'former_names: ["Par Bay Big Local"]',
-    "website": "website: https://example.org",
-    "started": "started: 2012",
-    "location": "location:\n  lat: 50.35\n  lon: -4.70",
-    "location.lat": "lat: 50.35",
-    "location.lon": "lon: -4.70",
-    "legacy.name": 'name: "Par Bay Community Trust"',
-    "legacy.url": "url: https://example.org",
-    "assets.name": 'name: "Community hub"',
-    "sources": "sources:\n  - url: https://localtrust.org.uk/...\n    note: local authority",
-    "sources.url": "url: https://localtrust.org.uk/...",
-    "sources.ref": 'ref: "Our Bigger Story, TSRC, April 2016"',
-    "sources.note": 'note: "supports the local authority"',
-}
 
 
 @dataclass(frozen=True)
@@ -225,65 +168,12 @@ def _full_date(value: Any) -> Any:
     return value
 
 
-MAX_URL_LENGTH = 2000
-# Characters a web address never holds as they are (a browser's address bar shows them encoded):
-# they could end a link, an attribute or a Markdown construct early where the address is written.
-_URL_REFUSED = {'"': "a double quote", "'": "a quote", "`": "a backtick", "<": "an angle bracket",
-                ">": "an angle bracket", "\\": "a backslash"}
-_TOP_LEVEL = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
-_URL_HINT = "copy the whole address from the browser's address bar; it starts with https://"
-
-
-def web_url_problem(url: str) -> str | None:
-    """Why ``url`` is not a plain http(s) address of a named site, or None when it is: no
-    spaces, quotes, angle brackets, backslashes or invisible characters, brackets that pair,
-    no user name or password, and a real host name (international names welcome)."""
-    import unicodedata
-
-    import idna
-
-    if len(url) > MAX_URL_LENGTH:
-        return f"it is longer than {MAX_URL_LENGTH:,} characters"
-    for character in url:
-        if character in _URL_REFUSED:
-            return f"it contains {_URL_REFUSED[character]} ({character})"
-        if unicodedata.category(character)[0] in "CZ":  # controls, format characters, spaces
-            return ("it contains a space" if character == " "
-                    else f"it contains an invisible character or space (U+{ord(character):04X})")
-    if not url.lower().startswith(("https://", "http://")):
-        return "it does not start with https:// or http://"
-    depth = 0
-    for character in url:
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        if depth < 0:
-            break
-    if depth != 0:
-        return "its brackets ( ) do not pair up"
-    if re.search(r"%(?![0-9A-Fa-f]{2})", url):
-        return "it has a % that is not followed by two hexadecimal digits"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 -- raises for a port that is not a number
-    except ValueError:
-        return "its site name or port cannot be read"
-    if "@" in parts.netloc:
-        return "it holds a user name or password (before the @)"
-    host = parts.hostname or ""
-    try:
-        ascii_host = idna.encode(host, uts46=True).decode("ascii")
-    except (idna.IDNAError, UnicodeError):
-        return f"“{host}” is not a site name"
-    if "." not in ascii_host or not _TOP_LEVEL.match(ascii_host.rsplit(".", 1)[-1]):
-        return f"“{host}” is not a site name on the web"
-    return None
-
-
 def _check_web_url(value: str) -> str:
     url = value.strip(" \t\r\n")  # an invisible no-break space at the end is refused
     problem = web_url_problem(url)
     if problem:
         shown = url if len(url) <= 200 else url[:200] + "…"
-        raise fail(f"“{shown}” is not a web address: {problem}", _URL_HINT)
+        raise fail(f"“{shown}” is not a web address: {problem}", URL_HINT)
     return url
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from voices.contract import EXAMPLES, AreaFrontMatter, StoryFrontMatter, did_you_mean
+from voices.contract import AreaFrontMatter, StoryFrontMatter, did_you_mean
+from voices.field_examples import EXAMPLES
 from voices.problems import Problem
 from voices.reading import FieldPath, ParsedFile, field_name
 

@@ -16,9 +16,7 @@ import hashlib
 import html
 import io
 import json
-import os
 import re
-import shlex
 import shutil
 import tempfile
 import warnings
@@ -28,10 +26,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, JpegImagePlugin
+from PIL import Image, ImageCms, ImageOps
 
-from voices.file_types import sniff
-from voices.media_files import LOCATION_MESSAGE, file_location_problem
+from voices.image_metadata import has_alpha, orientation, private_data
 
 try:  # HEIC is what iPhones take; Pillow reads it through pillow-heif (libheif).
     import pillow_heif
@@ -60,18 +57,6 @@ DOCUMENT_HINT = ("remove it before uploading: in Word or LibreOffice use “Insp
                  "personal information”, and put in photos exported without location (see the guide)")
 _PICTURE_KINDS = frozenset({"jpeg", "png", "webp", "gif", "tiff", "bmp"})
 
-# Where private details live beyond the EXIF tags below, as they appear in XMP text.
-_XMP_LOCATION = (b"exif:gps", b"gpslatitude", b"gpslongitude", b"iptc4xmpcore:location",
-                 b"iptc4xmpext:locationcreated", b"iptc4xmpext:locationshown", b"photoshop:city")
-_XMP_OWNER = (b"<dc:creator", b"aux:serialnumber", b"aux:ownername", b"exifex:bodyserialnumber",
-              b"exifex:cameraownername")
-# IPTC IIM city, sub-location and province/state; a country alone says little.
-_IPTC_LOCATION = ((2, 90), (2, 92), (2, 95))
-_EXIF_OWNER = (0x013B, 0x9C9D)  # Artist, Windows XPAuthor
-_EXIF_IFD_OWNER = (0xA430, 0xA431)  # CameraOwnerName, BodySerialNumber
-_GPS_IFD, _EXIF_IFD, _ORIENTATION = 0x8825, 0x8769, 0x0112
-# What a file with no metadata may still hold in Pillow's info (JPEG segments it always writes).
-_PLAIN_JPEG_SEGMENTS = ("APP0", "APP14")
 
 _encodes = 0
 
@@ -205,90 +190,12 @@ def _decode(image: Image.Image, settings: ImageSettings, fit: tuple[int, int] | 
     try:
         if fit and image.format in ("JPEG", "MPO"):
             width, height = fit
-            image.draft(None, (height, width) if _orientation(image) in (5, 6, 7, 8) else (width, height))
+            image.draft(None, (height, width) if orientation(image) in (5, 6, 7, 8) else (width, height))
         image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels(settings) from None
     except Exception:
         raise ImageProblem(*_NOT_AN_IMAGE) from None
-
-
-# --- what an image carries -----------------------------------------------------------------
-
-def _exif(image: Image.Image) -> Image.Exif:
-    try:
-        return image.getexif()
-    except Exception:  # unreadable EXIF: nothing can be read from it (and copies never carry it)
-        return Image.Exif()
-
-
-def _ifd(exif: Image.Exif, tag: int) -> dict[int, Any]:
-    try:
-        return dict(exif.get_ifd(tag))
-    except Exception:
-        return {}
-
-
-def _orientation(image: Image.Image) -> int:
-    value = _exif(image).get(_ORIENTATION, 1)
-    return value if isinstance(value, int) else 1
-
-
-def _filled(value: Any) -> bool:
-    if isinstance(value, bytes):
-        return bool(value.replace(b"\0", b"").strip())
-    if isinstance(value, str):
-        return bool(value.strip("\0 "))
-    if isinstance(value, list):
-        return any(_filled(item) for item in value)
-    return value is not None
-
-
-def _xmp(image: Image.Image) -> bytes:
-    """Every XMP packet Pillow found, lowercased for searching."""
-    packets = [image.info.get(key) for key in ("xmp", "XML:com.adobe.xmp")]
-    packets.append(getattr(image, "tag_v2", {}).get(700))  # TIFF keeps XMP in tag 700
-    text = b"".join(p.encode("utf-8", "ignore") if isinstance(p, str) else p
-                    for p in packets if isinstance(p, (bytes, str)))
-    return text.lower()
-
-
-def _iptc_location(image: Image.Image) -> bool:
-    try:
-        iptc = IptcImagePlugin.getiptcinfo(image) or {}
-    except Exception:
-        return False
-    return any(_filled(iptc.get(key)) for key in _IPTC_LOCATION)
-
-
-def _private_data(image: Image.Image) -> tuple[bool, bool]:
-    """(carries location, carries the camera owner's details)."""
-    exif = _exif(image)
-    xmp = _xmp(image)
-    gps = _ifd(exif, _GPS_IFD)
-    camera = _ifd(exif, _EXIF_IFD)
-    location = (any(tag != 0 for tag in gps)  # tag 0 is GPSVersionID: no position on its own
-                or any(marker in xmp for marker in _XMP_LOCATION) or _iptc_location(image))
-    owner = (any(_filled(exif.get(tag)) for tag in _EXIF_OWNER)
-             or any(_filled(camera.get(tag)) for tag in _EXIF_IFD_OWNER)
-             or any(marker in xmp for marker in _XMP_OWNER))
-    return location, owner
-
-
-def _carries_metadata(image: Image.Image) -> bool:
-    """Anything beyond pixels that scrubbing would remove (so a clean file is left alone)."""
-    info = image.info
-    if any(info.get(key) for key in ("exif", "xmp", "XML:com.adobe.xmp", "photoshop", "comment",
-                                     "icc_profile", "metadata")):
-        return True
-    if len(_exif(image)) or getattr(image, "text", None):  # PNG text chunks
-        return True
-    segments = getattr(image, "applist", [])
-    return any(marker not in _PLAIN_JPEG_SEGMENTS for marker, _ in segments)
-
-
-def _has_alpha(image: Image.Image) -> bool:
-    return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
 
 
 # --- fresh pixels --------------------------------------------------------------------------
@@ -310,7 +217,7 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     phone's Display P3, a printer's CMYK) is applied rather than dropped, so colours stay right
     once it is gone; CMYK without one gets Pillow's plain conversion."""
     if image.mode in ("P", "PA") or "transparency" in image.info:
-        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+        image = image.convert("RGBA" if has_alpha(image) else "RGB")
     icc = image.info.get("icc_profile")
     if icc and image.mode in ("RGB", "RGBA", "CMYK", "L"):
         try:
@@ -326,7 +233,7 @@ def _web_pixels(image: Image.Image) -> Image.Image:
     """RGB, or RGBA when some pixel is actually see-through (an opaque PNG becomes a JPEG)."""
     if image.mode.startswith("I;16"):
         image = image.point(lambda value: value / 256, "L")  # 16-bit grey: Pillow would clip
-    if _has_alpha(image):
+    if has_alpha(image):
         rgba = image.convert("RGBA")
         if rgba.getchannel("A").getextrema()[0] < 255:
             return rgba
@@ -353,11 +260,11 @@ def inspect_image(path: Path, settings: ImageSettings = DEFAULT_SETTINGS) -> Ima
 def _inspect(path: Path, settings: ImageSettings) -> ImageInfo:
     with _pillow_guard(settings), _open(path, settings) as image:
         width, height = image.size
-        if _orientation(image) in (5, 6, 7, 8):
+        if orientation(image) in (5, 6, 7, 8):
             width, height = height, width
         _decode(image, settings, fit=(1, 1))  # smallest JPEG scale: enough to prove it decodes
-        location, owner = _private_data(image)
-        return ImageInfo(width, height, image.format or "", _has_alpha(image), location, owner)
+        location, owner = private_data(image)
+        return ImageInfo(width, height, image.format or "", has_alpha(image), location, owner)
 
 
 def target_sizes(width: int, height: int, widths: tuple[int, ...]) -> list[tuple[int, int]]:
@@ -436,7 +343,7 @@ def _build(source: Path, entry: Path, settings: ImageSettings) -> list[dict[str,
 def _encode(source: Path, work: Path, settings: ImageSettings) -> list[dict[str, Any]]:
     with _pillow_guard(settings), _open(source, settings) as image:
         width, height = image.size
-        if _orientation(image) in (5, 6, 7, 8):
+        if orientation(image) in (5, 6, 7, 8):
             width, height = height, width
         sizes = target_sizes(width, height, settings.widths)
         _decode(image, settings, fit=sizes[-1])
@@ -480,129 +387,6 @@ def picture_html(variants: list[Variant], alt: str, sizes: str = "100vw", lazy: 
     if lazy:
         attributes += ['loading="lazy"', 'decoding="async"']
     return f"<picture>{source}<img {' '.join(attributes)}></picture>"
-
-
-# --- originals -----------------------------------------------------------------------------
-
-def _heif_can_save() -> bool:
-    try:
-        return bool(pillow_heif and pillow_heif.libheif_info().get("HEIF"))
-    except Exception:
-        return False
-
-
-def _lossless_webp(path: Path) -> bool:
-    """A WebP's image chunk is VP8L when it was saved lossless, "VP8 " when lossy."""
-    with path.open("rb") as handle:
-        if handle.read(12)[8:12] != b"WEBP":
-            return False
-        while len(header := handle.read(8)) == 8:
-            kind, size = header[:4], int.from_bytes(header[4:], "little")
-            if kind in (b"VP8L", b"VP8 "):
-                return kind == b"VP8L"
-            handle.seek(size + (size & 1), 1)
-    return False
-
-
-def _scrub_options(image: Image.Image, path: Path) -> tuple[str, dict[str, Any]]:
-    """How to write the original back in its own format, losing as little as possible."""
-    format_ = image.format or ""
-    if format_ in ("JPEG", "MPO"):  # an MPO's extra pictures (previews, depth) are dropped too
-        sampling = JpegImagePlugin.get_sampling(image)
-        return "JPEG", {"quality": 95, "optimize": True, **({"subsampling": sampling} if sampling >= 0 else {})}
-    if format_ == "WEBP":
-        return "WEBP", {"lossless": True} if _lossless_webp(path) else {"quality": 95}
-    if format_ == "HEIF":
-        if not _heif_can_save():
-            raise ImageProblem("is a HEIC photo, and this pillow-heif cannot write HEIC",
-                               "export the photo as JPEG without location, then replace this file")
-        return "HEIF", {"quality": 90}  # HEVC at 90 is visually lossless at phone resolutions
-    if format_ == "AVIF":
-        return "AVIF", {"quality": 90}
-    if format_ == "TIFF":
-        return "TIFF", {"compression": "tiff_adobe_deflate"}
-    return format_, {}  # PNG, GIF, BMP: lossless already
-
-
-def scrub_in_place(path: Path, settings: ImageSettings = DEFAULT_SETTINGS) -> str:
-    """Rewrite an original image with no metadata, upright and in its own format; say what was done.
-
-    A file with nothing to remove is left untouched (no needless re-encoding). Raises
-    ImageProblem when the file cannot be read or written back.
-    """
-    with _pillow_guard(settings), _open(path, settings) as image:
-        if getattr(image, "is_animated", False) and image.format in ("GIF", "PNG", "WEBP", "AVIF"):
-            raise ImageProblem("is animated, and scrubbing it would keep only the first frame",
-                               "remove its metadata in the program that made it")
-        _decode(image, settings)
-        rotated = _orientation(image) not in (0, 1)
-        if not rotated and not _carries_metadata(image):
-            return f"{path}: no metadata found; left unchanged"
-        location, owner = _private_data(image)
-        format_, options = _scrub_options(image, path)
-        picture = _to_srgb(_upright(image))
-        if format_ == "JPEG" and picture.mode not in ("L", "RGB"):
-            picture = picture.convert("RGB")
-        picture = _fresh(picture)
-    _replace(path, picture, format_, options)
-    found = [what for what, present in (("location (GPS) data", location),
-                                        ("the camera owner's details", owner)) if present]
-    message = f"{path}: removed {' and '.join(found) or 'its metadata'}"
-    return message + ("; turned it upright" if rotated else "")
-
-
-def _replace(path: Path, picture: Image.Image, format_: str, options: dict[str, Any]) -> None:
-    """Write beside the original, then swap it in: a failed write never leaves half a photo."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        picture.save(temporary, format_, **options)
-        shutil.copymode(path, temporary)
-        os.replace(temporary, path)
-    except Exception as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, ImageProblem):
-            raise
-        raise ImageProblem(f"could not be rewritten as {format_} ({error})",
-                           "export it again without location, then replace this file") from None
-
-
-def _repository_path(path: Path) -> str:
-    """``stories/<slug>/<file>`` as staff type it, when the file is in a story folder."""
-    parts = path.parts
-    if "stories" in parts:
-        start = len(parts) - 1 - parts[::-1].index("stories")
-        return shlex.quote("/".join(parts[start:]))
-    return shlex.quote(path.as_posix())
-
-
-def original_file_problem(path: Path) -> tuple[str, str] | None:
-    """(message, hint) when a file in a story's or area's folder cannot be published as it is: a
-    picture that cannot be used or carries private data, or any other file carrying location.
-    What the file is comes from its bytes, not its name: a photo renamed ``.pdf`` is still read as
-    a photo, an MP4 renamed ``.webm`` as an MP4."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64)
-    except OSError:
-        head = b""
-    kind = sniff(head)
-    is_heic = kind == "iso" and head[8:12] in _HEIC_BRANDS
-    if path.suffix.lower() in IMAGE_SUFFIXES or kind in _PICTURE_KINDS or is_heic:
-        try:
-            info = _inspect(path, DEFAULT_SETTINGS)
-        except ImageProblem as problem:
-            return problem.message, problem.hint
-        found = [what for what, present in (("location (GPS) data", info.has_location
-                                             or file_location_problem(path) == LOCATION_MESSAGE),
-                                            ("the camera owner's details", info.has_owner)) if present]
-        if found:
-            return f"carries {' and '.join(found)}", SCRUB_HINT.format(path=_repository_path(path))
-        return None
-    message = file_location_problem(path)
-    if message is None:
-        return None
-    return message, PDF_HINT if kind == "pdf" else DOCUMENT_HINT if kind == "zip" else MEDIA_HINT
 
 
 _COPY_NAME = re.compile(r"(.+)-(\d+)\.(?:jpg|png)")  # <stem>-<width>.<ext>, see process_image

@@ -37,7 +37,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from voices.archive import Archive, Area, Story
-from voices.safe_html import mask_code
+from voices.code_masking import mask_code
 
 ARCHIVE_FALLBACK = "https://web.archive.org/web/2/"  # the Wayback Machine's closest copy of a URL
 TIMEOUT_SECONDS = 20.0

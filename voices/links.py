@@ -14,9 +14,10 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
+from voices.code_masking import mask_code
 from voices.contract import did_you_mean
 from voices.problems import Problem
-from voices.safe_html import link_targets, mask_code, url_scheme
+from voices.safe_html import link_targets, url_scheme
 from voices.urls import page_url, story_url
 
 # [text](story:slug#part "title"), and reference definitions: [id]: story:slug

@@ -8,35 +8,26 @@ from __future__ import annotations
 
 import html
 import json
-import multiprocessing
 import re
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from voices import offline, redirects
-from voices.archive import Archive, Area, Story, load_archive
+from voices.archive import Archive, Story, load_archive
 from voices.assemble import SitePlan, plan_site
 from voices.audit import audit_site
-from voices.body_targets import body_targets
-from voices.caches import IMAGE_CACHE, INDEXED_PAGES, purge_withdrawn
-from voices.content_files import publishable
+from voices.caches import INDEXED_PAGES, purge_withdrawn
 from voices.exports import data_files, feeds
-from voices.forks import can_fork, usable_cores
 from voices.history import file_date, last_modified
 from voices.images import (
-    DEFAULT_SETTINGS,
     IMAGE_SUFFIXES,
-    ImageProblem,
-    encode_count,
-    picture_html,
-    process_image,
     widest_copies,
 )
 from voices.metadata import area_head, story_head, withdrawn_head
-from voices.pages import GeneratedPage, build_pages, home_sections, kept_listing_pages, story_file
+from voices.page_set import build_pages, kept_listing_pages
+from voices.pages import GeneratedPage, code_block, home_sections, story_file
 from voices.paths import DOCS_DIR, TEMPLATE_FILE
 from voices.permalinks import (
     REGISTRY_FILE,
@@ -58,8 +49,9 @@ from voices.search import (
     without_furniture,
 )
 from voices.settings import LANGUAGE, fill_placeholders
+from voices.site_images import SiteImages, process_images, used_files
 from voices.urls import absolute_url
-from voices.validate import MARKDOWN_IMAGE, body_file_reference
+from voices.validate import MARKDOWN_IMAGE
 
 
 class BuildRefused(Exception):
@@ -106,13 +98,13 @@ class SiteBuild:
     def _load(cls, root: Path, archive: Archive | None, problems: list[Problem], preview: bool, takedown: bool,
               site_url: str | None, started: float) -> tuple[SiteBuild | None, list[Problem]]:
         if archive is not None and site_url:
-            archive = _served_at(archive, site_url)
+            archive = archive.served_at(site_url)
         loaded = time.perf_counter()
         if archive is not None and problems and takedown:
             withdrawn = {s.path for s in archive.stories.values() if s.meta.status == "withdrawn"}
             blocking = [p for p in problems if p.path in withdrawn or not p.path.startswith(("stories/", "areas/"))]
             if not blocking:
-                archive = _without(archive, {p.path for p in problems})
+                archive = archive.without({p.path for p in problems})
                 built, more = cls.load_archive_plan(root, archive, preview, started, loaded)
                 if built is not None:
                     built.set_aside = problems
@@ -480,118 +472,6 @@ class SiteBuild:
                 + (f", {len(self.images.pictures)} images ({self.images.encoded} encoded, the rest cached)"
                    if self.images and self.images.pictures else "")
                 + f". Phases: {phases}.")
-
-
-
-
-@dataclass
-class SiteImages:
-    """The responsive copies made of the images pages use."""
-
-    pictures: dict[tuple[str, str], str] = field(default_factory=dict)  # (slug, name) → <picture>
-    files: dict[str, Path] = field(default_factory=dict)  # published path → copy on disk
-    encoded: int = 0  # images encoded in this build; the rest came from the cache
-
-
-def process_images(root: Path, stories: list[Story],
-                         areas: list[Area] = ()) -> tuple[SiteImages, list[Problem]]:
-    """Make the site copies of every image the shown stories and the areas use (heroes and
-    images in the text), cached by content, so a rebuild re-encodes only new or changed ones."""
-    result, problems = SiteImages(), []
-    cache = root / IMAGE_CACHE
-    jobs = []  # (entry, folder, name, alt, lazy, sizes), in page order
-    for entry in [*stories, *areas]:
-        if entry.folder is None:
-            continue
-        folder = entry.url.rstrip("/")  # stories/<slug> or areas/<slug>: files sit beside the page
-        wanted = {}
-        image = getattr(entry.meta, "image", None)
-        if image and Path(image.src).suffix.lower() in IMAGE_SUFFIXES:
-            wanted[image.src] = (image.alt, False, HERO_SIZES)
-        for match in MARKDOWN_IMAGE.finditer(entry.body):
-            name = match.group(2)
-            if Path(name).suffix.lower() in IMAGE_SUFFIXES and "/" not in name and name not in wanted:
-                wanted[name] = (html.unescape(match.group(1)), True, BODY_SIZES)
-        jobs += [(entry, folder, name, alt, lazy, sizes) for name, (alt, lazy, sizes) in wanted.items()
-                 if publishable(entry.folder, name)]  # whatever the checks said, nothing from outside
-    work = [(entry.folder / name, cache / "site" / folder, cache / "store") for entry, folder, name, *_ in jobs]
-    for (entry, folder, name, alt, lazy, sizes), (variants, encoded, failure) in zip(jobs, _copies_of(work)):
-        result.encoded += encoded
-        if failure is not None:
-            problems.append(Problem(entry.path, 1, "image", f"“{name}” {failure[0]}", failure[1]))
-            continue
-        result.pictures[(folder, name)] = picture_html(variants, alt, sizes, lazy)
-        for variant in variants:
-            result.files[f"{folder}/{variant.path}"] = cache / "site" / folder / variant.path
-    return result, problems
-
-
-def _copies_of(work: list[tuple[Path, Path, Path]]) -> list[tuple[list, int, tuple[str, str] | None]]:
-    """Each image's copies (``process_image``), encoded on every core when there are many:
-    a cold build of 10,000 stories encodes about 500 photos, one core at a time otherwise."""
-    cores = usable_cores()
-    if cores < 2 or len(work) < 8 or not can_fork():
-        return [_copies(*item) for item in work]
-    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_copies, *zip(*work), chunksize=4))
-
-
-def _copies(source: Path, out_dir: Path, store: Path) -> tuple[list, int, tuple[str, str] | None]:
-    """(copies, how many images were encoded, (message, hint) of a problem or None)."""
-    before = encode_count()
-    try:
-        variants = process_image(source, out_dir, DEFAULT_SETTINGS, store)
-    except ImageProblem as problem:  # passed back as text: it crosses a process boundary
-        return [], encode_count() - before, (problem.message, problem.hint)
-    return variants, encode_count() - before, None
-
-
-# Layout widths: the content column is at most ~46rem wide; phones use the full width.
-HERO_SIZES = "(min-width: 76.25em) 46rem, 100vw"
-BODY_SIZES = HERO_SIZES
-
-
-def _without(archive: Archive, paths: set[str]) -> Archive:
-    """The archive less the stories and areas whose files have problems (emergency takedown)."""
-    from dataclasses import replace
-
-    stories = {slug: s for slug, s in archive.stories.items() if s.path not in paths}
-    areas = {slug: a for slug, a in archive.areas.items() if a.path not in paths}
-    # A story whose area was left out cannot be listed under it: leave the story out too.
-    stories = {slug: s for slug, s in stories.items() if all(a in areas for a in s.meta.areas)}
-    return replace(archive, stories=stories, areas=areas)
-
-
-def _served_at(archive: Archive, site_url: str) -> Archive:
-    """The archive as served from another address (a preview): every absolute link follows."""
-    from dataclasses import replace
-
-    return replace(archive, settings=archive.settings.model_copy(update={"site_url": site_url}))
-
-
-def code_block(text: str, language: str = "") -> str:
-    """``text`` as a fenced code block shown exactly as written: the fence is longer than any
-    run of backticks inside, so nothing in the text can end the block early."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{language}\n{text.rstrip()}\n{fence}"
-
-
-def used_files(story: Story) -> list[str]:
-    """The files in a story's folder that its page uses: photo, media, captions, attachments,
-    and files its text links to or shows. Only plain files inside the folder, of types on the
-    allow-list, with safe names: the checks refuse anything else, and the build must not be a
-    second way round them."""
-    if story.folder is None:
-        return []
-    meta = story.meta
-    names = [meta.image.src] if meta.image else []
-    for item in meta.media:
-        names += [n for n in (item.src, item.captions) if n]
-    names += [a.src for a in meta.attachments]
-    names += [reference[0] for target in body_targets(story.body)
-              if (reference := body_file_reference(target)) is not None and not reference[1]]
-    return [name for name in dict.fromkeys(names) if publishable(story.folder, name)]
 
 
 def set_html_lang(page_html: str) -> str:

@@ -17,14 +17,9 @@ from pydantic import ValidationError
 
 from voices.body_targets import Target, body_targets, unreadable
 from voices.content_files import NOT_IN_FOLDER, is_outside, reference_problem
-from voices.contract import (
-    EXAMPLES,
-    AreaFrontMatter,
-    ContractContext,
-    StoryFrontMatter,
-    did_you_mean,
-)
+from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, did_you_mean
 from voices.contract_errors import problems_from_validation_error
+from voices.field_examples import EXAMPLES
 from voices.names import NameFinder, common_word_name, fold, name_key
 from voices.problems import Problem
 from voices.reading import FieldPath, ParsedFile, field_name
