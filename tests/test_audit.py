@@ -13,7 +13,8 @@ from conftest import ENV, REPO, SMALL_JPEG, mkdocs_build
 from test_site_pages import make_site, read, story
 
 from voices.audit import output_texts
-from voices.site import INDEXED_PAGES, SiteBuild
+from voices.caches import INDEXED_PAGES
+from voices.site import SiteBuild
 
 CONSENT = "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-917\n  scope: [web, archive, photos]\n"
 

@@ -49,9 +49,8 @@ from voices.search import (
     without_furniture,
 )
 from voices.settings import LANGUAGE, fill_placeholders
-from voices.site_images import SiteImages, process_images, used_files
+from voices.site_images import SiteImages, process_images, published_sources, used_files
 from voices.urls import absolute_url
-from voices.validate import MARKDOWN_IMAGE
 
 
 class BuildRefused(Exception):
@@ -256,32 +255,10 @@ class SiteBuild:
             self.finish_search_index()
             waited = time.perf_counter() - before
 
-        template = self.root / TEMPLATE_FILE  # the guide shows it
-        if template.is_file():
-            generated.append(template.read_text(encoding="utf-8", errors="replace"))
         problems = audit_site(site_dir, self.archive, self.plan, generated, index_ready,
-                              published_files=self.published_sources())
+                              published_files=published_sources(self.root, self.archive, self.plan))
         self.timings["audit"] = time.perf_counter() - started - waited
         return problems
-
-    def published_sources(self) -> set[Path]:
-        """The repository files this site shows on purpose (resolved): the shown stories and
-        their files, the areas and theirs, the taxonomy, urls.txt and the template the guide
-        shows. Lines of any other file found in the site fail the audit."""
-        root = self.root
-        files = {root / name for name in ("taxonomy.yml", REGISTRY_FILE, TEMPLATE_FILE, "mkdocs.yml",
-                                          offline.OFFLINE_CONFIG)}
-        for story in self.plan.stories:
-            files.add(root / story.path)
-            if story.folder is not None:
-                names = used_files(story) + [item.transcript.strip() for item in story.meta.media
-                                             if "\n" not in item.transcript.strip()]
-                files.update(story.folder / name for name in names if name)
-        for area in self.archive.areas.values():
-            files.add(root / area.path)
-            if area.folder is not None:
-                files.update(area.folder / m.group(2) for m in MARKDOWN_IMAGE.finditer(area.body))
-        return {file.resolve() for file in files}
 
     def is_indexed(self, src_uri: str) -> bool:
         """Whether a page goes into the search index: stories and areas only."""

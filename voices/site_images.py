@@ -1,5 +1,5 @@
-"""The files a story's page uses, and the responsive copies made of its photos, on every core
-(voices/images.py makes each copy)."""
+"""The repository files the site publishes: those a story's page uses, the responsive copies made
+of its photos on every core (voices/images.py makes each copy), and every source it shows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voices.archive import Area, Story
+from voices import offline
+from voices.archive import Archive, Area, Story
+from voices.assemble import SitePlan
 from voices.body_targets import body_targets
 from voices.caches import IMAGE_CACHE
 from voices.content_files import publishable
@@ -22,6 +24,8 @@ from voices.images import (
     picture_html,
     process_image,
 )
+from voices.paths import TEMPLATE_FILE
+from voices.permalinks import REGISTRY_FILE
 from voices.problems import Problem
 from voices.validate import MARKDOWN_IMAGE, body_file_reference
 
@@ -107,3 +111,22 @@ def used_files(story: Story) -> list[str]:
     names += [reference[0] for target in body_targets(story.body)
               if (reference := body_file_reference(target)) is not None and not reference[1]]
     return [name for name in dict.fromkeys(names) if publishable(story.folder, name)]
+
+
+def published_sources(root: Path, archive: Archive, plan: SitePlan) -> set[Path]:
+    """The repository files this site shows on purpose (resolved): the shown stories and their
+    files, the areas and theirs, the taxonomy, urls.txt and the template the guide shows.
+    Lines of any other file found in the site fail the audit."""
+    files = {root / name for name in ("taxonomy.yml", REGISTRY_FILE, TEMPLATE_FILE, "mkdocs.yml",
+                                      offline.OFFLINE_CONFIG)}
+    for story in plan.stories:
+        files.add(root / story.path)
+        if story.folder is not None:
+            names = used_files(story) + [item.transcript.strip() for item in story.meta.media
+                                         if "\n" not in item.transcript.strip()]
+            files.update(story.folder / name for name in names if name)
+    for area in archive.areas.values():
+        files.add(root / area.path)
+        if area.folder is not None:
+            files.update(area.folder / m.group(2) for m in MARKDOWN_IMAGE.finditer(area.body))
+    return {file.resolve() for file in files}
