@@ -36,11 +36,11 @@ from voices.urls import (
     story_url,
 )
 from voices.validate import (
-    TRANSCRIPT_SUFFIXES,
     body_file_problems,
     body_image_problems,
     check_area,
     check_story,
+    is_transcript_file,
     named_files,
 )
 
@@ -96,8 +96,7 @@ class Story:
         # Only plain files inside the folder: the checks refuse anything else, and reading must
         # not be a second way round them.
         return [(name, self.folder / name) for name in names
-                if "\n" not in name and name.lower().endswith(TRANSCRIPT_SUFFIXES)
-                and transcript_readable(self.folder, name)]
+                if is_transcript_file(name) and transcript_readable(self.folder, name)]
 
 
 @dataclass
@@ -300,7 +299,7 @@ def check_bodies(archive: Archive) -> list[Problem]:
     for story in archive.stories.values():
         for name, file in story.transcript_files():
             path = f"{story.path.rsplit('/', 1)[0]}/{name}"  # beside the story's index.md
-            text, found = _read_transcript(story, file, path)
+            text, found = _read_transcript(file, path)
             problems.extend(found)
             unreadable = markup_limit_problem(text, path, 1) if text is not None else None
             if unreadable:
@@ -311,12 +310,10 @@ def check_bodies(archive: Archive) -> list[Problem]:
     return problems
 
 
-def _read_transcript(story: Story, file: Path, path: str) -> tuple[str | None, list[Problem]]:
-    """A transcript file's text, or None and what is wrong with it (a missing file, or one
-    outside the story's folder, is reported with the front matter)."""
+def _read_transcript(file: Path, path: str) -> tuple[str | None, list[Problem]]:
+    """A transcript file's text (``Story.transcript_files`` gives only plain files inside the
+    folder), or None and what is wrong with it."""
     try:
-        if story.folder is None or not file.resolve().is_relative_to(story.folder.resolve()) or not file.is_file():
-            return None, []
         return file.read_bytes().decode("utf-8"), []
     except UnicodeDecodeError:
         return None, [Problem(path, 1, "transcript", "is not UTF-8 text",

@@ -96,37 +96,34 @@ _MARKUP = ("<!doctype", "<html", "<head", "<body", "<script", "<svg", "<?xml", "
            "<!--", "<table", "<p>", "<h1", "<br", "<b>", "<font", "<iframe", "<base", "<x:")
 
 
+# (offset, the bytes a file of this kind has there, kind), tried in order.
+_SIGNATURES: tuple[tuple[int, tuple[bytes, ...], str], ...] = (
+    (0, (b"%PDF-",), "pdf"),
+    (0, (b"\xff\xd8\xff",), "jpeg"),
+    (0, (b"\x89PNG\r\n\x1a\n",), "png"),
+    (0, (b"RIFF",), "riff"),  # WebP or WAV: told apart below
+    (0, (b"GIF87a", b"GIF89a"), "gif"),
+    (0, (b"II*\0", b"MM\0*"), "tiff"),
+    (0, (b"BM",), "bmp"),
+    (4, tuple(_ISO_BOXES), "iso"),
+    (0, (b"\x1a\x45\xdf\xa3",), "matroska"),
+    (0, (b"OggS",), "ogg"),
+    (0, (b"fLaC",), "flac"),
+    (0, (b"ID3",), "id3"),  # MP3, or FLAC behind an ID3 tag: see sniff_after_id3
+    (0, (b"PK\x03\x04",), "zip"),
+)
+_RIFF_KINDS = {b"WEBP": "webp", b"WAVE": "wav"}
+
+
 def sniff(head: bytes) -> str:
     """What the first bytes of a file say it is: a short name such as "pdf", "jpeg", "zip",
     "iso" (MP4, MOV, M4A, HEIC), "markup" (HTML, SVG, XML) or "text"; "unknown" otherwise."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "wav"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if head[:4] in (b"II*\0", b"MM\0*"):
-        return "tiff"
-    if head[:2] == b"BM":
-        return "bmp"
-    if head[4:8] in _ISO_BOXES:
-        return "iso"
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "matroska"
-    if head.startswith(b"OggS"):
-        return "ogg"
-    if head.startswith(b"fLaC"):
-        return "flac"
-    if head.startswith(b"ID3"):
-        return "id3"  # MP3, or FLAC behind an ID3 tag: see sniff_after_id3
-    if head.startswith(b"PK\x03\x04"):
-        return "zip"
+    for offset, signatures, kind in _SIGNATURES:
+        if head[offset:].startswith(signatures):
+            if kind != "riff":
+                return kind
+            if head[8:12] in _RIFF_KINDS:
+                return _RIFF_KINDS[head[8:12]]
     if looks_like_markup(head):  # before MPEG audio: a UTF-16 mark (FF FE) looks like its frame sync
         return "markup"
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:

@@ -20,6 +20,7 @@ from voices.content_files import NOT_IN_FOLDER, is_outside, reference_problem
 from voices.contract import AreaFrontMatter, ContractContext, StoryFrontMatter, did_you_mean
 from voices.contract_errors import problems_from_validation_error
 from voices.field_examples import EXAMPLES
+from voices.file_types import TRANSCRIPT_SUFFIXES
 from voices.names import NameFinder, common_word_name, fold, name_key
 from voices.problems import Problem
 from voices.reading import FieldPath, ParsedFile, field_name
@@ -28,7 +29,6 @@ from voices.safe_html import url_scheme
 # Free-text fields where an unquoted " #" silently cuts the value short.
 _TEXT_KEYS = {"title", "summary", "alt", "credit", "name", "note", "ref", "description", "label",
               "authors", "people", "former_names", "registration"}
-TRANSCRIPT_SUFFIXES = (".md", ".txt")  # a transcript file: .md is Markdown, checked like a body; .txt plain text
 
 
 def comment_cut_problems(parsed: ParsedFile) -> list[Problem]:
@@ -397,7 +397,7 @@ def named_files(data: dict[Any, Any]) -> list[tuple[FieldPath, str, str]]:
 def is_transcript_file(value: Any) -> bool:
     """Whether a media item's transcript names a file (else it is the text itself)."""
     return (isinstance(value, str) and "\n" not in value.strip()
-            and value.strip().lower().endswith(TRANSCRIPT_SUFFIXES))
+            and value.strip().lower().endswith(tuple(TRANSCRIPT_SUFFIXES)))
 
 
 # --- areas ---------------------------------------------------------------------------------
