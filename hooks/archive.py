@@ -50,6 +50,7 @@ from voices.build_lock import BuildBusy, BuildLock
 from voices.forks import usable_cores
 from voices.preview import BuildMode, SiteUrlError, noindex
 from voices.render_cache import RENDER_CACHE, RenderCache
+from voices.settings import site_url_conflict
 from voices.site import BuildRefused, SiteBuild, set_html_lang
 from voices.urls import absolute_url
 
@@ -91,7 +92,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"The archive's content has {len(problems)} problem(s); nothing was built:\n{listed}")
     config_file = Path(config.config_file_path)
     with config_file.open("rb") as handle:  # as written (INHERIT followed): `serve` sets its own address
-        conflict = site.site_url_conflict(config_file.name, yaml_load(handle).get("site_url"))
+        conflict = site_url_conflict(site.settings_site_url, config_file.name, yaml_load(handle).get("site_url"))
     if conflict:
         raise PluginError(conflict)
     for problem in site.set_aside:

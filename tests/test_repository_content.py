@@ -8,7 +8,8 @@ import pytest
 from conftest import REPO
 
 from voices.archive import load_archive
-from voices.contract import REGIONS, slugify
+from voices.contract import slugify
+from voices.england import REGIONS
 
 FACTS = REPO.parent / "shared" / "data" / "areas.csv"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from voices.archive import Archive, Story
-from voices.contract import REGIONS
+from voices.england import REGIONS
 from voices.urls import BROWSE_GROUPS
 
 PAGE_SIZE = 50  # stories per browse page: keeps every listing page small at any archive size

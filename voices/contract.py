@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from voices.england import ENGLAND_BOUNDS, REGIONS
 from voices.web_addresses import URL_HINT, web_url_problem
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -33,24 +34,8 @@ _SLUG = re.compile(SLUG_PATTERN)
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 _PARTIAL_DATE = re.compile(PARTIAL_DATE_PATTERN)
 
-# England's nine regions (ONS). Fixed by geography, not content, so they live in code.
-REGIONS: dict[str, str] = {
-    "north-east": "North East",
-    "north-west": "North West",
-    "yorkshire-and-the-humber": "Yorkshire and The Humber",
-    "east-midlands": "East Midlands",
-    "west-midlands": "West Midlands",
-    "east-of-england": "East of England",
-    "london": "London",
-    "south-east": "South East",
-    "south-west": "South West",
-}
 
 STATUSES = ("published", "draft", "withdrawn")
-
-# A generous box around England (Isles of Scilly to Berwick, Cornwall to Lowestoft): catches
-# swapped lat/lon and places abroad without claiming to know the exact border.
-ENGLAND_BOUNDS = {"lat": (49.8, 55.9), "lon": (-6.5, 1.8)}
 
 
 @dataclass(frozen=True)

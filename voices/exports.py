@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from voices.archive import Archive, Area, Story
 from voices.assemble import SitePlan
-from voices.contract import REGIONS
+from voices.england import REGIONS
 from voices.settings import LANGUAGE
 from voices.urls import absolute_url, area_url, listing_url, story_url
 

@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from voices.archive import Archive, Area, Story
-from voices.contract import REGIONS
+from voices.england import REGIONS
 from voices.settings import LANGUAGE
 from voices.urls import absolute_url, area_url, story_url
 

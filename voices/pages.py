@@ -17,7 +17,7 @@ from urllib.parse import quote
 from voices.archive import Archive, Area, Story
 from voices.assemble import Listing, SitePlan
 from voices.citation import citation_text, display_date
-from voices.contract import REGIONS
+from voices.england import REGIONS
 from voices.links import resolve_links
 from voices.urls import index_source, listing_url, source_uri
 from voices.validate import MARKDOWN_IMAGE

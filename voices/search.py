@@ -23,7 +23,7 @@ from pathlib import Path
 
 from voices.archive import Archive, Area, Story
 from voices.citation import display_date
-from voices.contract import REGIONS
+from voices.england import REGIONS
 
 INDEX_DIR = "pagefind"
 _APOSTROPHES = "'’‘ʼ"

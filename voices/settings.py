@@ -102,3 +102,15 @@ def fill_placeholders(text: str, values: dict[str, Any]) -> tuple[str, list[str]
         return str(value)
 
     return _PLACEHOLDER.sub(replace, text), unknown
+
+
+def site_url_conflict(site_url: str, config_file: str, declared: object) -> str | None:
+    """archive.yml is the one place the site's address (``site_url``) is set: the generator's own
+    setting (``declared``, from ``config_file``) must be absent or the same, or every page would
+    name two addresses (canonical links and sitemap one, metadata, feeds and data the other)."""
+    if declared in (None, ""):
+        return None
+    if isinstance(declared, str) and declared.rstrip("/") == site_url.rstrip("/"):
+        return None
+    return (f"{config_file}: site_url: {declared} is not archive.yml's site_url ({site_url}); "
+            f"the site's address is set in archive.yml only: remove site_url from {config_file}")

@@ -316,17 +316,6 @@ class SiteBuild:
         while self._removals:
             self._removals.pop().wait()
 
-    def site_url_conflict(self, config_file: str, declared: object) -> str | None:
-        """archive.yml is the one place the site's address is set: the generator's own setting
-        (``declared``, from ``config_file``) must be absent or the same, or every page would
-        name two addresses (canonical links and sitemap one, metadata, feeds and data the other)."""
-        if declared in (None, ""):
-            return None
-        if isinstance(declared, str) and declared.rstrip("/") == self.settings_site_url.rstrip("/"):
-            return None
-        return (f"{config_file}: site_url: {declared} is not archive.yml's site_url ({self.settings_site_url}); "
-                f"the site's address is set in archive.yml only: remove site_url from {config_file}")
-
     def edit_url(self, path: str | None) -> str | None:
         """The repository's edit page for a source file (staff use it to suggest corrections)."""
         if not path:
