@@ -1,15 +1,15 @@
 """MkDocs adapter: hooks that hand the work to the core package (``voices``).
 
-- on_config takes the folder's build lock first (voices/build_lock.py): a second build at the
+- on_config takes the folder's build lock first (voices/build/lock.py): a second build at the
   same time stops with a message; on_post_build and on_build_error release it.
 - on_startup: ``serve`` previews drafts; ``build`` never publishes them, except for a pull
-  request's preview (``VOICES_PREVIEW=1``: drafts, noindex, its own address; voices/preview.py).
+  request's preview (``VOICES_PREVIEW=1``: drafts, noindex, its own address; voices/build/preview.py).
 - on_config: load, check and assemble the archive; any content problem fails the build, listed.
-- on_pre_build: move the previous site aside and remove it while this one builds (voices/removal.py).
+- on_pre_build: move the previous site aside and remove it while this one builds (voices/build/removal.py).
 - on_files: add the generated pages, the files stories use, and redirects from old addresses;
   fail when an address published before would disappear.
 - on_pre_page: convert the page's Markdown through the render cache, so a rebuild converts
-  only changed pages (voices/render_cache.py stores them; hooks/rendering.py converts).
+  only changed pages (voices/build/render_cache.py stores them; hooks/rendering.py converts).
 - on_nav, on_env: pages outside the navigation share its rendered HTML (hooks/nav_cache.py).
 - on_nav: convert every page on all cores ahead of MkDocs, keeping each page's part for the
   search index, then start Pagefind: it indexes while MkDocs goes through the pages and renders
@@ -25,7 +25,7 @@
   finish removing the old site.
 - The offline copy (mkdocs.offline.yml: no directory URLs) gets file-form redirects, a search
   page pointing to the browse lists, online canonical addresses and a check that every link
-  leads to a file; it has no search index and leaves urls.txt alone (voices/offline.py).
+  leads to a file; it has no search index and leaves urls.txt alone (voices/publish/offline.py).
 """
 
 from __future__ import annotations
@@ -45,14 +45,14 @@ from mkdocs.utils.yaml import yaml_load
 from nav_cache import NavCache
 from rendering import convert_ahead, file_reading_extensions, render_page, settings_of
 
-from voices import offline
-from voices.build_lock import BuildBusy, BuildLock
-from voices.forks import usable_cores
-from voices.preview import BuildMode, SiteUrlError, noindex
-from voices.render_cache import RENDER_CACHE, RenderCache
-from voices.settings import site_url_conflict
-from voices.site import BuildRefused, SiteBuild, set_html_lang
-from voices.urls import absolute_url
+from voices.build.forks import usable_cores
+from voices.build.lock import BuildBusy, BuildLock
+from voices.build.preview import BuildMode, SiteUrlError, noindex
+from voices.build.render_cache import RENDER_CACHE, RenderCache
+from voices.build.session import BuildRefused, SiteBuild, set_html_lang
+from voices.content.settings import site_url_conflict
+from voices.publish import offline
+from voices.site.addresses import absolute_url
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -1,4 +1,4 @@
-"""MkDocs' side of the render cache (voices/render_cache.py): convert a page through it, and
+"""MkDocs' side of the render cache (voices/build/render_cache.py): convert a page through it, and
 convert every page ahead of MkDocs on all cores.
 
 Pages whose conversion logged anything (a broken link, say) are never kept: their warnings, and
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.toc import get_toc
 
-from voices.forks import can_fork, in_forks
-from voices.render_cache import MessageCounter, RenderCache, Rendered
+from voices.build.forks import can_fork, in_forks
+from voices.build.render_cache import MessageCounter, RenderCache, Rendered
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

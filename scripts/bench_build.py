@@ -52,8 +52,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_site import QUERY, SUB_PATH, chromium, first_query_bytes, prepare
 from make_corpus import slug_of, status_of
 
-from voices.caches import IMAGE_CACHE
-from voices.render_cache import RENDER_CACHE
+from voices.build.caches import IMAGE_CACHE
+from voices.build.render_cache import RENDER_CACHE
 
 MB = 1_000_000
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GIT_AUTHOR_DATE": "2026-03-31T12:00:00Z",
@@ -399,7 +399,7 @@ def hugo_site(root: Path, hugo: Path) -> int:
     """Write the archive's published stories and areas as a plain Hugo site; returns pages written."""
     import yaml
 
-    from voices.archive import load_archive
+    from voices.content.loading import load_archive
 
     archive, _ = load_archive(root)
     (hugo / "layouts" / "_default").mkdir(parents=True)

@@ -50,7 +50,7 @@ def main() -> int:
         summary = next((line for line in result.stderr.splitlines() if "Published" in line), "")
         # The build's peak is that of its largest process: MkDocs, or Pagefind (run from it).
         # Pagefind alone, again, to see its own time and memory.
-        from voices.search import build_index
+        from voices.site.search import build_index
 
         report = build_index(site)
         requests, served, gzipped, named = first_query_bytes(site.parent, QUERY)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from voices.archive import load_archive
+from voices.content.loading import load_archive
 
 WORDS = ["community", "residents", "partnership", "hub", "volunteers", "funding", "legacy", "local",
          "trust", "big", "people", "confidence", "skills", "group", "meeting", "plan", "money", "space",

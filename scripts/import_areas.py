@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from voices.contract import slugify
-from voices.england import REGIONS
+from voices.content.contract import slugify
+from voices.content.england import REGIONS
 
 NAME_SOURCE_NOTE = "Name, as listed in a 2018 list of the 150 Big Local areas held in a third-party app"
 REGION_BY_LABEL = {label.lower(): slug for slug, label in REGIONS.items()}

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from voices.archive import load_archive
-from voices.problems import Problem
+from voices.content.loading import load_archive
+from voices.content.problems import Problem
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -104,9 +104,9 @@ def test_voices_check_refuses_what_the_build_could_not_write(tiny):
 
 
 def test_every_address_a_build_writes_at_the_top_is_reserved(repo_site):
-    """The list in voices/urls.py cannot fall behind the build: everything at the top of a real
+    """The list in voices/site/addresses.py cannot fall behind the build: everything at the top of a real
     site, other than what docs/ holds, is in it."""
-    from voices.archive import reserved_top_level
+    from voices.content.loading import reserved_top_level
 
     written = {entry.name.casefold() for entry in repo_site.iterdir()}
     assert written - reserved_top_level(REPO) == set()

@@ -8,7 +8,7 @@ import pytest
 from conftest import GOOD_STORY, mkdocs_build
 from test_site_pages import make_site
 
-from voices.safe_html import body_problems
+from voices.content.safe_html import body_problems
 
 IN_CODE = """Code `<x id>` and `<a name>` and `<b id=>` and `<i id="">` here.
 

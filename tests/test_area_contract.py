@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voices.archive import load_archive
+from voices.content.loading import load_archive
 
 GOOD_AREA = """\
 ---

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from voices.archive import load_archive
-from voices.assemble import PAGE_SIZE, RELATED_COUNT, plan_site
-from voices.citation import display_date
-from voices.links import link_problems, resolve_links
-from voices.page_set import build_pages
+from voices.content.links import link_problems, resolve_links
+from voices.content.loading import load_archive
+from voices.site.citation import display_date
+from voices.site.page_set import build_pages
+from voices.site.plan import PAGE_SIZE, RELATED_COUNT, plan_site
 
 
 def story(title: str, date: str, areas: str = "[par-bay]", themes: str = "[environment]", more: str = "") -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 from conftest import ENV, REPO, SMALL_JPEG, mkdocs_build
 from test_site_pages import make_site, read, story
 
-from voices.audit import output_texts
-from voices.caches import INDEXED_PAGES
-from voices.site import SiteBuild
+from voices.build.caches import INDEXED_PAGES
+from voices.build.session import SiteBuild
+from voices.site.audit import output_texts
 
 CONSENT = "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-917\n  scope: [web, archive, photos]\n"
 
@@ -109,7 +109,7 @@ def test_emergency_takedown_deploys_while_another_story_is_invalid(tiny):
 
 
 def test_withdraw_command_then_build_leaves_nothing_behind(tiny):
-    from voices.withdraw import withdraw_story
+    from voices.edit.withdraw import withdraw_story
 
     tiny.story("take", story("Story to take down", "2018", body="Wobblewick orchard memories.",
                              more="people: [Perpetua Inchbald]\n" + CONSENT +
@@ -157,7 +157,7 @@ def test_audit_reads_the_search_index_only_once_it_is_written(tiny):
     """The audit runs while Pagefind is still writing: it must wait, then check the index too."""
     import gzip
 
-    from voices.audit import audit_site
+    from voices.site.audit import audit_site
 
     site_dir, build = built_with_a_hidden_draft(tiny)
     late = site_dir / "pagefind" / "fragment" / "en-gb_late.pf_fragment"
@@ -178,7 +178,7 @@ def test_search_index_from_the_kept_page_parts_is_the_whole_sites_index(tiny, tm
     sys.path.insert(0, str(REPO / "scripts"))
     from bench_build import compare_sites
 
-    from voices.search import build_index
+    from voices.site.search import build_index
 
     tiny.story("garden", story("A garden grows", "2019", body="Volunteers’ marrows and St Matthew’s orchard."))
     tiny.story("hub", story("The hub opens", "2021", areas="[par-bay, ramsey]", themes="[skills]"))

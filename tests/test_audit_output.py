@@ -1,4 +1,4 @@
-"""The audit every build runs on what it serves (voices/audit.py): requests to other sites,
+"""The audit every build runs on what it serves (voices/site/audit.py): requests to other sites,
 event handlers and script addresses, file types, and lines of files the site does not publish.
 Each bad thing is planted in a built tiny site (or reaches it through a hand-written page),
 and the build or its audit must fail naming the file."""
@@ -12,7 +12,7 @@ import pytest
 from conftest import SMALL_JPEG, TinyArchive, mkdocs_build
 from test_site_pages import make_site, story
 
-from voices.site import SiteBuild
+from voices.build.session import SiteBuild
 
 CONSENT = "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-917\n  scope: [web, archive, photos]\n"
 TOKEN_LINE = "url = https://x-access-token:ghs_Qm9ndXNUb2tlbkZvclRlc3Rpbmc@github.com/example/voices.git"

@@ -14,10 +14,10 @@ from PIL import Image
 from test_markdown_tree import DRAFT_WORD, WITHDRAWN_WORD, write_preservation_archive
 from test_offline import make_offline_site
 
-from voices.archive import load_archive
+from voices.build.session import SiteBuild
 from voices.cli import main
-from voices.images import IMAGE_SUFFIXES
-from voices.site import SiteBuild
+from voices.content.loading import load_archive
+from voices.media.images import IMAGE_SUFFIXES
 
 
 @pytest.fixture(scope="module")

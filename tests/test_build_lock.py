@@ -9,7 +9,7 @@ import pytest
 from conftest import GOOD_STORY, mkdocs_build
 from test_site_pages import make_site
 
-from voices.build_lock import BuildBusy, BuildLock
+from voices.build.lock import BuildBusy, BuildLock
 
 BUSY = ("another build is running in this folder (process {pid}); wait for it to finish, or stop it, "
         "then build again (the lock is .cache/build.lock)")

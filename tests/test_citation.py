@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-from voices.settings import load_settings
+from voices.content.settings import load_settings
 
 CFF_SCHEMA = json.loads((REPO / "tests" / "schemas" / "citation-file-format-1.2.0.schema.json").read_text(encoding="utf-8"))
 

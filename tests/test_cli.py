@@ -44,7 +44,7 @@ def test_github_annotations_and_job_summary(tiny, capsys, monkeypatch, tmp_path)
 
 
 def test_annotation_escapes_newlines_and_commas():
-    from voices.problems import Problem
+    from voices.content.problems import Problem
 
     line = Problem("stories/a,b.md", 3, "title", "bad\nthing", "fix: it").github_annotation()
     assert line == "::error file=stories/a%2Cb.md,line=3,title=title::bad%0Athing (fix: it)"

@@ -15,10 +15,10 @@ from PIL import Image
 from test_media_files import gps_exif, mp4_with_location
 from test_site_pages import make_site, story
 
-from voices.archive import load_archive
-from voices.body_targets import EXTENSION_CONFIGS, EXTENSIONS, body_targets
-from voices.file_types import ALLOWED_TYPES_HINT
-from voices.site_images import used_files
+from voices.content.body_targets import EXTENSION_CONFIGS, EXTENSIONS, body_targets
+from voices.content.file_types import ALLOWED_TYPES_HINT
+from voices.content.loading import load_archive
+from voices.media.site_images import used_files
 
 RLO = "\u202e"
 
@@ -302,8 +302,8 @@ def test_the_build_itself_takes_only_allowed_files_from_inside_the_folder(tiny, 
 
 
 def test_the_transcript_reader_never_reads_outside_the_folder(tiny):
-    from voices.assemble import plan_site
-    from voices.page_set import build_pages
+    from voices.site.page_set import build_pages
+    from voices.site.plan import plan_site
 
     (tiny.root / "stories" / "secret-draft.md").write_text("Quokkaphrenic words.", encoding="utf-8")
     folder_story(tiny, "media:\n  - src: talk.mp3\n    type: audio\n    transcript: ../secret-draft.md\n",

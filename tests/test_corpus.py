@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from voices.archive import load_archive
+from voices.content.loading import load_archive
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))

@@ -13,7 +13,7 @@ import pytest
 
 SCRIPT = """
 import time
-from voices.forks import in_forks
+from voices.build.forks import in_forks
 in_forks([1, 2], lambda share: time.sleep(120) or "", workers=2)
 """
 

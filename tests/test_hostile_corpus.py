@@ -45,11 +45,11 @@ import pytest
 from conftest import ENV, SMALL_JPEG, TinyArchive
 from test_site_pages import SITE_URL, make_site
 
-from voices.audit import output_texts
-from voices.file_types import is_publishable_suffix
-from voices.safe_html import url_scheme
-from voices.third_party import is_off_site, requests_in_css, requests_in_html, requests_in_js
-from voices.urls import page_url
+from voices.content.file_types import is_publishable_suffix
+from voices.content.safe_html import url_scheme
+from voices.site.addresses import page_url
+from voices.site.audit import output_texts
+from voices.site.third_party import is_off_site, requests_in_css, requests_in_html, requests_in_js
 
 # --- The corpus ------------------------------------------------------------------------------
 
@@ -646,7 +646,7 @@ def folder_findings(site: Path) -> list[tuple[str, str]]:
 
 def off_site_requests(site: Path) -> list[str]:
     """``file:line: address`` of every request to another site, reading each address as a
-    browser does (voices/third_party.py's readers): tabs and line breaks dropped, and a
+    browser does (voices/site/third_party.py's readers): tabs and line breaks dropped, and a
     backslash taken as a slash, so that ``/\\host/x.png`` is ``//host/x.png``."""
     readers = {".html": requests_in_html, ".htm": requests_in_html, ".xhtml": requests_in_html, ".svg": requests_in_html,
                ".css": requests_in_css, ".js": requests_in_js, ".mjs": requests_in_js}

@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import ENV, GOOD_STORY
 
-MAX_DEPTH = 20  # as voices/reading.py says in its message
+MAX_DEPTH = 20  # as voices/content/reading.py says in its message
 
 NOT_A_FIELD_HINT = "start the line with the field's name, then a colon and the value, e.g. title: Our garden"
 TAG_HINT = ("remove the tag and write the value as plain text, a number, a date, true or false; "
@@ -191,7 +191,7 @@ def test_a_front_matter_of_megabytes_on_one_line_is_refused_quickly(tiny):
 
 
 def test_a_long_front_matter_within_the_limit_is_read(tiny):
-    from voices.reading import parse_front_matter_text
+    from voices.content.reading import parse_front_matter_text
 
     text = "---\nauthors: [" + ", ".join(["x"] * 60_000) + "]\n---\n"
     parsed, problems = parse_front_matter_text(text, "stories/long.md")

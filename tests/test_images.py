@@ -10,9 +10,9 @@ import pytest
 from conftest import GOOD_STORY
 from PIL import Image, ImageCms
 
-from voices import images
 from voices.cli import main
-from voices.images import (
+from voices.media import images
+from voices.media.images import (
     ImageInfo,
     ImageProblem,
     ImageSettings,
@@ -21,7 +21,7 @@ from voices.images import (
     picture_html,
     process_image,
 )
-from voices.originals import original_file_problem, scrub_in_place
+from voices.media.originals import original_file_problem, scrub_in_place
 
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
@@ -492,8 +492,8 @@ def test_cli_scrub_usage_errors_exit_2(tmp_path, capsys):
 def test_many_photos_are_encoded_on_every_core_with_problems_named_per_file(tiny):
     import io
 
-    from voices.archive import load_archive
-    from voices.site_images import process_images
+    from voices.content.loading import load_archive
+    from voices.media.site_images import process_images
 
     def jpeg(shade: int) -> bytes:
         buffer = io.BytesIO()

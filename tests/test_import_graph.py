@@ -18,7 +18,7 @@ GENERATOR_PACKAGES = ("mkdocs", "material")  # the generator and its theme live 
 
 
 def module_names(root: Path, package: str = PACKAGE) -> dict[str, Path]:
-    """Every module of the package and its subpackages: ``voices.archive`` → its file."""
+    """Every module of the package and its subpackages: ``voices.content.loading`` → its file."""
     modules = {}
     for file in sorted((root / package).rglob("*.py")):
         parts = file.relative_to(root).with_suffix("").parts

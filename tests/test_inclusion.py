@@ -13,7 +13,7 @@ import pytest
 from conftest import GOOD_STORY, REPO, mkdocs_build
 from test_site_pages import make_site, story
 
-from voices.audit import output_texts
+from voices.site.audit import output_texts
 
 SECRET = "Qzxvbnmsecretword"  # in files no page may include
 SNIPPET = '--8<-- "secret.txt"'

@@ -194,7 +194,7 @@ def test_usage_errors_exit_2(tiny, tmp_path, capsys):
 def test_a_long_report_is_cut_to_fit_an_issue():
     from datetime import date
 
-    from voices.linkcheck import LinkReport, LinkResult, LinkUse, report_markdown
+    from voices.publish.linkcheck import LinkReport, LinkResult, LinkUse, report_markdown
 
     urls = [f"https://site{n}.org.uk/a-page-with-a-long-address-{n}" for n in range(500)]
     report = LinkReport({url: [LinkUse("areas/a.md", 3, "website")] for url in urls},

@@ -1,4 +1,4 @@
-"""Finding many names at once (voices/literals.py) gives exactly what ``in`` gives, and the
+"""Finding many names at once (voices/content/literals.py) gives exactly what ``in`` gives, and the
 audit built on it still catches a name or consent reference wherever it leaks."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_site_pages import make_site, story
 
-from voices.literals import Literals
-from voices.site import SiteBuild
+from voices.build.session import SiteBuild
+from voices.content.literals import Literals
 
 # A small alphabet makes overlaps, shared prefixes and repeats common.
 TEXT = st.text(alphabet="ab .é’", max_size=40)

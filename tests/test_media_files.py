@@ -9,7 +9,7 @@ import struct
 import pytest
 from PIL import Image
 
-from voices.media_files import LOCATION_MESSAGE, media_location_problem, pdf_metadata_problem
+from voices.media.media_files import LOCATION_MESSAGE, media_location_problem, pdf_metadata_problem
 
 
 def box(kind: bytes, payload: bytes = b"") -> bytes:
@@ -158,7 +158,7 @@ def test_clean_pdf_and_a_photo_without_gps(write):
 
 
 def test_a_marker_across_two_chunks_is_found(write, monkeypatch):
-    import voices.media_structures as media_structures  # where PDFs are read in chunks
+    import voices.media.media_structures as media_structures  # where PDFs are read in chunks
 
     monkeypatch.setattr(media_structures, "_CHUNK", 64)
     body = PDF_START + b"x" * (64 - len(PDF_START) - 5) + b"exif:GPSLatitude='1'" + b"\n%%EOF"
@@ -193,7 +193,7 @@ def test_garbage_never_raises(write, tmp_path):
 
 # --- Any file, by its bytes (issue 15, item 6) ----------------------------------------------
 
-from voices.media_files import TOO_PACKED_MESSAGE, file_location_problem  # noqa: E402
+from voices.media.media_files import TOO_PACKED_MESSAGE, file_location_problem  # noqa: E402
 
 
 def gps_exif() -> bytes:

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 import pytest
 from conftest import SMALL_JPEG
 
-from voices.archive import load_archive
-from voices.citation import citation_text
-from voices.metadata import area_head, story_head, withdrawn_head
+from voices.content.loading import load_archive
+from voices.site.citation import citation_text
+from voices.site.metadata import area_head, story_head, withdrawn_head
 
 SITE = "https://example.org/voices-of-big-local/"
 HOSTILE = """Par Bay's "best" year </script><script>alert(1)</script> & more"""

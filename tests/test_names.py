@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from voices.names import NameFinder, fold
+from voices.content.names import NameFinder, fold
 
 CONSENT = "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-917\n  scope: [web, archive]\n"
 

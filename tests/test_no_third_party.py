@@ -6,8 +6,13 @@ import pytest
 import yaml
 from conftest import REPO
 
-from voices.settings import load_settings
-from voices.third_party import is_off_site, requests_in_html, requests_in_js, third_party_requests
+from voices.content.settings import load_settings
+from voices.site.third_party import (
+    is_off_site,
+    requests_in_html,
+    requests_in_js,
+    third_party_requests,
+)
 
 SITE_URL = load_settings(REPO / "archive.yml", "archive.yml")[0].site_url
 
@@ -20,7 +25,7 @@ def test_the_repository_site_requests_nothing_from_other_sites(repo_site):
 
 def test_material_is_configured_not_to_load_from_elsewhere():
     # Material loads Google Fonts unless font is false, and calls the GitHub API from every
-    # page when repo_url is set (see voices/third_party.py for what else its script holds).
+    # page when repo_url is set (see voices/site/third_party.py for what else its script holds).
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     assert config["theme"]["font"] == "false"
     assert "repo_url" not in config

@@ -14,8 +14,8 @@ from conftest import REPO, SMALL_MP3, TinyArchive, mkdocs_build
 from test_browser import CHROMIUM_ARGS, _chromium, watched_page
 from test_site_pages import SITE_URL, jpeg, make_site, story
 
-from voices.offline import broken_references, online_url, page_file, references
-from voices.third_party import third_party_requests
+from voices.publish.offline import broken_references, online_url, page_file, references
+from voices.site.third_party import third_party_requests
 
 
 def make_offline_site(tiny) -> Path:

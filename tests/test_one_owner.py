@@ -1,5 +1,5 @@
-"""One owner per job in the core: page addresses are made in voices/urls.py, the archive's
-language is voices.settings.LANGUAGE and the licence lookup is ArchiveSettings.licence.
+"""One owner per job in the core: page addresses are made in voices/site/addresses.py, the archive's
+language is voices.content.settings.LANGUAGE and the licence lookup is ArchiveSettings.licence.
 
 Read with ``ast`` from the source: a second copy of an address pattern, of the language or of
 the licence search is how two parts of the site come to disagree after one of them changes.
@@ -22,10 +22,10 @@ def _trees(root: Path) -> dict[str, ast.AST]:
 
 def hand_made_addresses(root: Path) -> list[str]:
     """f-strings that build a story's or area's address from a slug (``f"stories/{slug}/"``)
-    anywhere but urls.py."""
+    anywhere but addresses.py."""
     found = []
     for name, tree in _trees(root).items():
-        if name == "voices/urls.py":
+        if name == "voices/site/addresses.py":
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.JoinedStr) and node.values:
@@ -36,31 +36,31 @@ def hand_made_addresses(root: Path) -> list[str]:
     return found
 
 
-def test_pages_addresses_are_made_by_urls_py_only():
+def test_pages_addresses_are_made_by_addresses_py_only():
     assert hand_made_addresses(REPO) == []
 
 
 def test_a_hand_made_address_is_found(tmp_path):
-    (tmp_path / "voices").mkdir()
-    (tmp_path / "voices" / "urls.py").write_text('def story_url(slug):\n    return f"stories/{slug}/"\n')
-    (tmp_path / "voices" / "pages.py").write_text('def f(story):\n    return f"stories/{story.slug}/index.md"\n')
-    assert hand_made_addresses(tmp_path) == ['voices/pages.py:2: f\'stories/{story.slug}/index.md\'']
+    (tmp_path / "voices" / "site").mkdir(parents=True)
+    (tmp_path / "voices" / "site" / "addresses.py").write_text('def story_url(slug):\n    return f"stories/{slug}/"\n')
+    (tmp_path / "voices" / "site" / "pages.py").write_text('def f(story):\n    return f"stories/{story.slug}/index.md"\n')
+    assert hand_made_addresses(tmp_path) == ['voices/site/pages.py:2: f\'stories/{story.slug}/index.md\'']
 
 
 def test_the_language_and_the_licence_lookup_have_one_owner():
     for name, tree in _trees(REPO).items():
-        if name == "voices/settings.py":
+        if name == "voices/content/settings.py":
             continue
         for node in ast.walk(tree):
             assert not (isinstance(node, ast.Constant) and isinstance(node.value, str)
                         and node.value.lower().replace("_", "-") == "en-gb"), \
-                f"{name}:{node.lineno}: write voices.settings.LANGUAGE, not the language again"
+                f"{name}:{node.lineno}: write voices.content.settings.LANGUAGE, not the language again"
             assert not (isinstance(node, ast.Attribute) and node.attr == "licences"), \
                 f"{name}:{node.lineno}: ask ArchiveSettings.licence() rather than searching the list again"
 
 
 def test_urls_py_reads_and_makes_the_addresses_the_others_used_to_write_by_hand():
-    from voices.urls import area_url, index_source, page_source, story_slug, story_url
+    from voices.site.addresses import area_url, index_source, page_source, story_slug, story_url
 
     assert [story_slug(a) for a in ("/stories/old-name/", "stories/old-name", "/news/a.html", "/stories/")] \
         == ["old-name", "old-name", None, None]

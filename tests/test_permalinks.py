@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_STORY, SMALL_JPEG
 
-from voices.archive import load_archive
 from voices.cli import main
-from voices.permalinks import (
+from voices.content.loading import load_archive
+from voices.site.permalinks import (
     REGISTRY_FILE,
     RenameError,
     read_registry,

@@ -99,7 +99,7 @@ def test_scripts_build_preview_and_a_normal_build_that_ignores_a_stray_preview_s
 
 
 def test_noindex_is_added_once():
-    from voices.preview import NOINDEX, noindex
+    from voices.build.preview import NOINDEX, noindex
 
     page = '<!doctype html><html lang="en-GB"><head>\n<meta charset="utf-8"></head><body></body></html>'
     marked = noindex(page)

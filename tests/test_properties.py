@@ -8,10 +8,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voices.contract import ContractContext, StoryFrontMatter
-from voices.problems import Problem
-from voices.reading import decode_text, parse_front_matter_text
-from voices.validate import check_area, check_story
+from voices.content.contract import ContractContext, StoryFrontMatter
+from voices.content.problems import Problem
+from voices.content.reading import decode_text, parse_front_matter_text
+from voices.content.validate import check_area, check_story
 
 CONTEXT = ContractContext(
     areas=frozenset({"par-bay", "ramsey"}), themes=frozenset({"environment", "skills"}),
@@ -81,7 +81,7 @@ def test_spelling_variants_are_those_of_every_word_with_an_apostrophe(text):
     an apostrophe, however the text around it is spaced or punctuated."""
     import re
 
-    from voices.search import spelling_variants
+    from voices.site.search import spelling_variants
 
     expected: dict[str, None] = {}
     for word in re.findall(r"\w+['’‘ʼ]\w*", text):
@@ -100,7 +100,7 @@ def test_links_between_generated_pages_are_the_relative_paths(source, target):
     it must give what the standard library gives, or readers follow links to nowhere."""
     import posixpath
 
-    from voices.pages import link
+    from voices.site.pages import link
 
     from_src, to_src = "/".join(source + ["page.md"]), "/".join(target)
     if not to_src.strip("/."):

@@ -145,7 +145,7 @@ def test_no_site_built_is_a_message(repo):
 def test_the_live_sites_addresses_join_urls_txt_before_a_build(repo, tmp_path):
     """A story added in the web editor never has its address committed to urls.txt; the live
     copy has it, so the next build must keep it or fail."""
-    from voices.permalinks import read_registry, registry_problems
+    from voices.site.permalinks import read_registry, registry_problems
 
     (repo / "scripts").mkdir()
     (repo / "scripts" / "live-addresses").write_bytes((REPO / "scripts" / "live-addresses").read_bytes())

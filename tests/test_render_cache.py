@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import mkdocs_build
 from test_site_pages import make_site, story
 
-from voices.render_cache import RENDER_CACHE, RenderCache, Rendered
+from voices.build.render_cache import RENDER_CACHE, RenderCache, Rendered
 
 BODY = "## Spring\n\nPlanting began.\n\n- seeds\n- soil\n"
 

@@ -7,9 +7,9 @@ import csv
 import pytest
 from conftest import REPO
 
-from voices.archive import load_archive
-from voices.contract import slugify
-from voices.england import REGIONS
+from voices.content.contract import slugify
+from voices.content.england import REGIONS
+from voices.content.loading import load_archive
 
 FACTS = REPO.parent / "shared" / "data" / "areas.csv"
 

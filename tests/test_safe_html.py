@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voices.code_masking import mask_code
-from voices.problems import Problem
-from voices.safe_html import body_problems, sanitize, url_scheme
+from voices.content.code_masking import mask_code
+from voices.content.problems import Problem
+from voices.content.safe_html import body_problems, sanitize, url_scheme
 
 PATH = "stories/the-hub-opens.md"
 EMBED_HINT = ("the archive never embeds other sites: link to the video, or add it under media: "

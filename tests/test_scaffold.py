@@ -8,8 +8,8 @@ import pytest
 from conftest import REPO
 
 from voices.cli import main
-from voices.reading import parse_front_matter_file
-from voices.scaffold import choose_slug
+from voices.content.reading import parse_front_matter_file
+from voices.edit.new_story import choose_slug
 
 
 @pytest.fixture
@@ -124,7 +124,7 @@ def test_a_new_draft_never_stops_the_published_build(tiny):
     from conftest import mkdocs_build
     from test_inclusion import guide_site
 
-    from voices.scaffold import StoryAnswers, new_story
+    from voices.edit.new_story import StoryAnswers, new_story
 
     tiny.story("garden", "---\ntitle: The garden\ndate: 2019-06-14\nsummary: About the garden.\n"
                          "areas: [par-bay]\nthemes: [environment]\n---\n\nPlanting began.\n")

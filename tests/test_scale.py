@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from voices.links import link_problems
+from voices.content.links import link_problems
 
 
 def test_checking_links_does_not_rebuild_the_set_of_stories_for_each_link() -> None:

@@ -11,7 +11,7 @@ import pytest
 from conftest import GOOD_STORY, REPO
 
 from voices.cli import main
-from voices.reading import parse_front_matter_file
+from voices.content.reading import parse_front_matter_file
 
 
 def _front_matter(file: Path) -> dict:

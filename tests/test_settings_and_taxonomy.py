@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voices.settings import fill_placeholders
+from voices.content.settings import fill_placeholders
 
 
 def test_duplicate_theme_slug(tiny):
@@ -46,11 +46,11 @@ def test_a_story_s_licence_is_the_one_it_names_or_the_default_everywhere_it_is_s
     feed: the licence a story names, or archive.yml's default when it names none."""
     import json
 
-    from voices.archive import load_archive
-    from voices.assemble import plan_site
-    from voices.exports import data_files, feeds
-    from voices.metadata import story_head
-    from voices.page_set import build_pages
+    from voices.content.loading import load_archive
+    from voices.site.exports import data_files, feeds
+    from voices.site.metadata import story_head
+    from voices.site.page_set import build_pages
+    from voices.site.plan import plan_site
 
     for slug, more in (("named", "licence: CC-BY-SA-4.0\n"), ("unnamed", "")):
         tiny.story(slug, f"---\ntitle: The {slug} one\ndate: 2019-06-14\nsummary: About it.\n"

@@ -247,7 +247,7 @@ def test_text_with_markup_characters_is_shown_not_run(tiny):
 
 
 def test_preview_shows_drafts_with_a_banner(tiny):
-    from voices.site import SiteBuild
+    from voices.build.session import SiteBuild
 
     tiny.story("secret", story("Secret plans", "2020", more="status: draft\n"))
     site, problems = SiteBuild.load(tiny.root, preview=True)
@@ -365,7 +365,7 @@ def test_without_javascript_browse_pages_reach_every_story(tiny):
 
 
 def test_images_are_cached_between_builds(tiny):
-    from voices.site import SiteBuild
+    from voices.build.session import SiteBuild
 
     tiny.story("one", story("One", "2019", more="image:\n  src: a.jpg\n  alt: A\n"),
                files={"a.jpg": jpeg(), "b.jpg": jpeg(900, 600)})

@@ -75,7 +75,7 @@ def test_dates_may_be_partial(tiny, value):
 
 
 def test_partial_date_is_kept_as_written(tiny):
-    from voices.archive import load_archive
+    from voices.content.loading import load_archive
 
     tiny.story("dated", with_line("date: 2019-06-14", "date: 2019-06"))
     archive, _ = load_archive(tiny.root)
@@ -103,7 +103,7 @@ def test_date_with_a_time(tiny):
 # --- areas, themes and the taxonomy ---------------------------------------------------------
 
 def test_single_area_string_is_a_one_item_list(tiny):
-    from voices.archive import load_archive
+    from voices.content.loading import load_archive
 
     tiny.story("one", with_line("areas: [par-bay]", "areas: par-bay"))
     archive, problems = load_archive(tiny.root)

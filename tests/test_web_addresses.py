@@ -138,7 +138,7 @@ def rendered(source: str) -> Links:
     ("https://example.org/`code` \\", "https://example.org/%60code%60%20%5C"),
 ])
 def test_an_address_stays_inside_its_link(url, href):
-    from voices.pages import external_link
+    from voices.site.pages import external_link
 
     page = rendered(f"First published at {external_link('a *site*', url, 'voices-external')}.")
     assert page.tags == ["p", "a", "em"]

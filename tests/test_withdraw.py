@@ -11,11 +11,11 @@ import pytest
 import yaml
 from conftest import SMALL_JPEG
 
-from voices.archive import load_archive
 from voices.cli import main
-from voices.reading import parse_front_matter_file
-from voices.validate import withdrawal_residue
-from voices.withdraw import KEPT_FIELDS, WithdrawError, withdraw_story
+from voices.content.loading import load_archive
+from voices.content.reading import parse_front_matter_file
+from voices.content.validate import withdrawal_residue
+from voices.edit.withdraw import KEPT_FIELDS, WithdrawError, withdraw_story
 
 TODAY = dt.date(2026, 11, 23)
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"

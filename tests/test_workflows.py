@@ -93,7 +93,7 @@ def test_caches_for_pip_and_the_image_copies():
         assert python["with"]["cache"] == "pip" and python["with"]["cache-dependency-path"] == "requirements.lock"
         cache = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/cache@"))
         assert cache["with"]["path"] == ".cache/images" and cache["with"]["restore-keys"] == "images-"
-        assert "stories/**/*.jpg" in cache["with"]["key"] and "voices/images.py" in cache["with"]["key"]
+        assert "stories/**/*.jpg" in cache["with"]["key"] and "voices/media/images.py" in cache["with"]["key"]
 
 
 def test_a_takedown_deploy_neither_restores_nor_saves_the_build_caches():

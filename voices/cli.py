@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from voices.archive import SETTINGS_FILE, load_archive
-from voices.problems import Problem
+from voices.content.loading import SETTINGS_FILE, load_archive
+from voices.content.problems import Problem
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -61,7 +61,7 @@ def _command_check(args: argparse.Namespace) -> int:
 
 
 def _command_schema(args: argparse.Namespace) -> int:
-    from voices.schema import known_values, write_schemas
+    from voices.content.schema import known_values, write_schemas
 
     root = _root(args)
     if root is None:
@@ -93,21 +93,21 @@ def _change_story(args: argparse.Namespace, name: str, change, error_type: type[
 
 
 def _command_rename(args: argparse.Namespace) -> int:
-    from voices.permalinks import RenameError, rename_story
+    from voices.site.permalinks import RenameError, rename_story
 
     return _change_story(args, "rename", lambda root: rename_story(root, args.old, args.new), RenameError)
 
 
 def _command_withdraw(args: argparse.Namespace) -> int:
-    from voices.withdraw import WithdrawError, withdraw_story
+    from voices.edit.withdraw import WithdrawError, withdraw_story
 
     return _change_story(args, "withdraw", lambda root: withdraw_story(
         root, args.slug, args.reason, erase_title=args.erase_title), WithdrawError)
 
 
 def _command_scrub(args: argparse.Namespace) -> int:
-    from voices.images import IMAGE_SUFFIXES, ImageProblem
-    from voices.originals import original_file_problem, scrub_in_place
+    from voices.media.images import IMAGE_SUFFIXES, ImageProblem
+    from voices.media.originals import original_file_problem, scrub_in_place
 
     paths = [Path(name) for name in args.paths]
     missing = [str(path) for path in paths if not path.exists()]
@@ -142,7 +142,7 @@ def _command_scrub(args: argparse.Namespace) -> int:
 
 
 def _command_new(args: argparse.Namespace) -> int:
-    from voices.scaffold import ScaffoldError, StoryAnswers, new_story, read_choices
+    from voices.edit.new_story import ScaffoldError, StoryAnswers, new_story, read_choices
 
     root = _root(args)
     if root is None:
@@ -182,7 +182,7 @@ def _listed(values: list[str] | None) -> list[str]:
 
 def _ask_for_missing(answers, choices) -> None:
     """Ask in the terminal for each missing or unusable answer until it can be used."""
-    from voices.scaffold import answer_problems
+    from voices.edit.new_story import answer_problems
 
     questions = {
         "title": ("Title of the story", lambda text: setattr(answers, "title", text)),
@@ -202,7 +202,7 @@ def _ask_for_missing(answers, choices) -> None:
 
 
 def _command_links(args: argparse.Namespace) -> int:
-    from voices.linkcheck import run_link_check, summary_line
+    from voices.publish.linkcheck import run_link_check, summary_line
 
     root = _root(args)
     if root is None:
@@ -228,7 +228,7 @@ def _command_links(args: argparse.Namespace) -> int:
 
 
 def _command_assemble(args: argparse.Namespace) -> int:
-    from voices.markdown_tree import TreeError, assemble
+    from voices.site.markdown_tree import TreeError, assemble
 
     root = _root(args)
     if root is None:
@@ -248,7 +248,7 @@ def _command_assemble(args: argparse.Namespace) -> int:
 
 
 def _command_bag(args: argparse.Namespace) -> int:
-    from voices.bag import BagError, BagUsageError, make_bag
+    from voices.publish.bag import BagError, BagUsageError, make_bag
 
     root = _root(args)
     if root is None:

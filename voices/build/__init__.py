@@ -1,0 +1,1 @@
+"""Running one build: the session the generator adapter drives, caches, the lock, forks, previews."""

@@ -1,0 +1,1 @@
+"""Reading content and the rules it must meet: the contract, settings, taxonomy, body checks, loading."""

@@ -1,0 +1,1 @@
+"""Commands that change content: start a story, withdraw one."""
