@@ -73,10 +73,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     unsafe = file_reading_extensions(config)
     if unsafe:
-        raise PluginError(f"{Path(config.config_file_path).name}: markdown_extensions: {', '.join(unsafe)} is not "
-                          "on the list of extensions that read only the page (hooks/rendering.py, SAFE_EXTENSIONS); "
-                          "an extension that includes files would let a story publish any file of the repository. "
-                          "Remove it, or add it there once you have checked it cannot read files.")
+        raise PluginError(
+            f"{Path(config.config_file_path).name}: markdown_extensions: {', '.join(unsafe)} is not "
+            "on the list of extensions that read only the page (hooks/rendering.py, SAFE_EXTENSIONS); "
+            "an extension that includes files would let a story publish any file of the repository. "
+            "Remove it, or add it there once you have checked it cannot read files."
+        )
     _release_lock()  # a serve rebuild whose last build ended without either hook
     try:  # before anything is read or written; released in on_post_build or on_build_error
         _state["lock"] = BuildLock.take(root)
@@ -86,19 +88,31 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         mode = BuildMode.of(_state["command"], os.environ, offline=not config.use_directory_urls)
     except SiteUrlError as error:
         raise PluginError(str(error)) from None
-    site, problems = SiteBuild.load(root, preview=mode.preview, takedown=mode.takedown, site_url=mode.site_url)
+    site, problems = SiteBuild.load(
+        root, preview=mode.preview, takedown=mode.takedown, site_url=mode.site_url
+    )
     if site is None:
         listed = "\n".join(str(problem) for problem in problems)
-        raise PluginError(f"The archive's content has {len(problems)} problem(s); nothing was built:\n{listed}")
+        raise PluginError(
+            f"The archive's content has {len(problems)} problem(s); nothing was built:\n{listed}"
+        )
     config_file = Path(config.config_file_path)
-    with config_file.open("rb") as handle:  # as written (INHERIT followed): `serve` sets its own address
-        conflict = site_url_conflict(site.settings_site_url, config_file.name, yaml_load(handle).get("site_url"))
+    with config_file.open(
+        "rb"
+    ) as handle:  # as written (INHERIT followed): `serve` sets its own address
+        conflict = site_url_conflict(
+            site.settings_site_url, config_file.name, yaml_load(handle).get("site_url")
+        )
     if conflict:
         raise PluginError(conflict)
     for problem in site.set_aside:
         log.info("Left out by the emergency takedown build (fix it next): %s", problem)
-    _state.update(site=site, mode=mode, started=time.perf_counter(),
-                  render_cache=RenderCache.for_settings(root / RENDER_CACHE, settings_of(config)))
+    _state.update(
+        site=site,
+        mode=mode,
+        started=time.perf_counter(),
+        render_cache=RenderCache.for_settings(root / RENDER_CACHE, settings_of(config)),
+    )
     if mode.command == "build":  # `serve` keeps the address it serves the preview at
         config.site_url = site.archive.settings.site_url  # archive.yml's, or a preview's own
     config.extra["archive"] = {"name": site.archive.settings.name}
@@ -114,7 +128,11 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     site: SiteBuild = _state["site"]
     for src_uri, page in site.pages.items():
-        files.append(File.generated(config, src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+        files.append(
+            File.generated(
+                config, src_uri, content=page.markdown, inclusion=InclusionLevel.NOT_IN_NAV
+            )
+        )
     for src_uri, source in site.story_files().items():
         files.append(File.generated(config, src_uri, abs_src_path=str(source)))
     for src_uri, content in site.redirect_files(offline_copy=_state["mode"].offline).items():
@@ -122,8 +140,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if _state["mode"].offline:
         return files  # the offline copy's addresses are files, not the site's: urls.txt is not its business
     try:
-        _state["published"], notes = site.check_addresses([file.dest_uri for file in files.documentation_pages()],
-                                                          takedown=_state["mode"].takedown)
+        _state["published"], notes = site.check_addresses(
+            [file.dest_uri for file in files.documentation_pages()],
+            takedown=_state["mode"].takedown,
+        )
     except BuildRefused as refused:
         raise PluginError(str(refused)) from None
     for note in notes:
@@ -148,8 +168,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     page.meta["voices_lastmod"] = site.doc_lastmod(src_uri)
     markdown, unknown = site.doc_markdown(src_uri, markdown, offline_copy=_state["mode"].offline)
     for name in unknown:
-        log.warning("%s: unknown placeholder {{ %s }} (names come from archive.yml; story_template is "
-                    "the text of stories/_template.md)", src_uri, name)
+        log.warning(
+            "%s: unknown placeholder {{ %s }} (names come from archive.yml; story_template is "
+            "the text of stories/_template.md)",
+            src_uri,
+            name,
+        )
     return markdown
 
 
@@ -163,9 +187,18 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     # Convert every page's Markdown on all cores first (on_page_content keeps each page's part for
     # the search index); MkDocs then takes them from the cache.
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
-    ahead = convert_ahead(pages, config, files, _state["render_cache"], config.plugins.on_page_markdown,
-                          config.plugins.on_page_content, usable_cores())
-    indexed = [file.dest_uri for file in files.documentation_pages() if site.is_indexed(file.src_uri)]
+    ahead = convert_ahead(
+        pages,
+        config,
+        files,
+        _state["render_cache"],
+        config.plugins.on_page_markdown,
+        config.plugins.on_page_content,
+        usable_cores(),
+    )
+    indexed = [
+        file.dest_uri for file in files.documentation_pages() if site.is_indexed(file.src_uri)
+    ]
     if ahead and _state["mode"].indexing and site.search_parts_kept(indexed):
         # Pagefind indexes while MkDocs goes through the pages and renders the theme around them.
         site.start_search_index(Path(config.site_dir))
@@ -188,7 +221,9 @@ def on_env(env, config: MkDocsConfig, files: Files):
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     # A build that indexes keeps what Pagefind reads of each page, so it need not parse the theme.
-    return _state["site"].page_html(page.file.src_uri, html, page.file.dest_uri if _state["mode"].indexing else None)
+    return _state["site"].page_html(
+        page.file.src_uri, html, page.file.dest_uri if _state["mode"].indexing else None
+    )
 
 
 def on_build_error(error: Exception) -> None:
@@ -207,7 +242,9 @@ def _release_lock() -> None:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     output = set_html_lang(output)
-    return noindex(output) if _state["mode"].preview else output  # previews stay out of search engines
+    return (
+        noindex(output) if _state["mode"].preview else output
+    )  # previews stay out of search engines
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
@@ -224,14 +261,23 @@ def on_post_build(config: MkDocsConfig) -> None:
     try:
         mode: BuildMode = _state["mode"]
         if mode.checks:  # Pagefind (started in on_nav or on_env) finishes meanwhile
-            for note in site.check_and_record(site_dir, _state["published"] if mode.records_addresses else None,
-                                              mode.offline, mode.publishes_registry):
+            for note in site.check_and_record(
+                site_dir,
+                _state["published"] if mode.records_addresses else None,
+                mode.offline,
+                mode.publishes_registry,
+            ):
                 log.info(note)
         log.info(site.summary(len(site.pages)))
         cache: RenderCache = _state["render_cache"]
         removed = cache.prune()
-        log.info("Render cache: %d page(s) reused, %d converted (%d not kept)%s.", cache.reused, cache.converted,
-                 cache.not_kept, f", {removed} old entries removed" if removed else "")
+        log.info(
+            "Render cache: %d page(s) reused, %d converted (%d not kept)%s.",
+            cache.reused,
+            cache.converted,
+            cache.not_kept,
+            f", {removed} old entries removed" if removed else "",
+        )
         log.info(site.closing_report(site_dir))
     except BuildRefused as refused:
         raise PluginError(str(refused)) from None

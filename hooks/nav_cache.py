@@ -20,8 +20,11 @@ class NavCache:
 
     def __init__(self, nav: Any, config: Any) -> None:
         self._in_nav = {id(page) for page in nav.pages}
-        urls = [nav.homepage.url if nav.homepage else "", str(config.extra.get("homepage") or ""),
-                str(config.theme.get("logo") or "")]
+        urls = [
+            nav.homepage.url if nav.homepage else "",
+            str(config.extra.get("homepage") or ""),
+            str(config.theme.get("logo") or ""),
+        ]
         self._urls = urls + list(_link_urls(nav.items))
         self._html: dict[tuple[str, ...], str] = {}
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
 
+
 class _LookupRecorder:
     """Stands in for MkDocs' Files while a page converts: notes the address each path found."""
 
@@ -52,30 +53,58 @@ def address_of_file(file: File | None) -> str | None:
 # (pymdownx.snippets' "--8<--", markdown-include's "{!...!}") would let any story publish any
 # file of the repository, the deploy's credentials included. Add a name here only after
 # checking that it cannot read a file.
-SAFE_EXTENSIONS = frozenset({
-    "toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html", "def_list", "footnotes",
-    "abbr", "sane_lists", "smarty", "pymdownx.details", "pymdownx.superfences", "pymdownx.tilde",
-    "pymdownx.caret", "pymdownx.mark", "pymdownx.betterem", "pymdownx.tasklist",
-})
+SAFE_EXTENSIONS = frozenset(
+    {
+        "toc",
+        "tables",
+        "fenced_code",
+        "admonition",
+        "attr_list",
+        "md_in_html",
+        "def_list",
+        "footnotes",
+        "abbr",
+        "sane_lists",
+        "smarty",
+        "pymdownx.details",
+        "pymdownx.superfences",
+        "pymdownx.tilde",
+        "pymdownx.caret",
+        "pymdownx.mark",
+        "pymdownx.betterem",
+        "pymdownx.tasklist",
+    }
+)
 
 
 def file_reading_extensions(config: MkDocsConfig) -> list[str]:
     """The Markdown extensions in the settings not known to be safe (see SAFE_EXTENSIONS)."""
-    names = [str(name).removeprefix("markdown.extensions.").split(":")[0]
-             for name in config["markdown_extensions"]]
+    names = [
+        str(name).removeprefix("markdown.extensions.").split(":")[0]
+        for name in config["markdown_extensions"]
+    ]
     return [name for name in names if name not in SAFE_EXTENSIONS]
 
 
 def settings_of(config: MkDocsConfig) -> dict[str, Any]:
     """The MkDocs settings a page's conversion depends on."""
-    return {"markdown_extensions": [str(name) for name in config["markdown_extensions"]],
-            "mdx_configs": config["mdx_configs"], "use_directory_urls": config["use_directory_urls"]}
+    return {
+        "markdown_extensions": [str(name) for name in config["markdown_extensions"]],
+        "mdx_configs": config["mdx_configs"],
+        "use_directory_urls": config["use_directory_urls"],
+    }
 
 
-def render_page(page: Page, render: Callable[[MkDocsConfig, Files], None], cache: RenderCache,
-                config: MkDocsConfig, files: Files) -> None:
+def render_page(
+    page: Page,
+    render: Callable[[MkDocsConfig, Files], None],
+    cache: RenderCache,
+    config: MkDocsConfig,
+    files: Files,
+) -> None:
     """Do what ``Page.render`` does, reusing a kept result when its inputs are unchanged.
     ``render`` is MkDocs' own ``Page.render`` bound to ``page``."""
+
     def convert() -> tuple[Rendered, int]:
         recorder = _LookupRecorder(files)
         with MessageCounter("mkdocs", "") as messages:  # MkDocs' logger does not propagate
@@ -83,17 +112,29 @@ def render_page(page: Page, render: Callable[[MkDocsConfig, Files], None], cache
                 render(config, recorder)  # type: ignore[arg-type]  # MkDocs only calls get_file_from_path
             except Exception as error:  # noqa: BLE001 - a Markdown extension failing on odd text
                 # The checks should have said what is wrong; if not, name the file, not a traceback.
-                raise PluginError(f"{source_path(page, config)}: could not be turned into a web page "
-                                  f"({type(error).__name__}: {error}). Look for unusual {{: ... }} "
-                                  "attribute lists or HTML tags in it.") from None
+                raise PluginError(
+                    f"{source_path(page, config)}: could not be turned into a web page "
+                    f"({type(error).__name__}: {error}). Look for unusual {{: ... }} "
+                    "attribute lists or HTML tags in it."
+                ) from None
         return Rendered(
-            content=page.content or "", toc_tokens=_toc_tokens(page), title=page._title_from_render,
+            content=page.content or "",
+            toc_tokens=_toc_tokens(page),
+            title=page._title_from_render,
             anchor_ids=anchor_ids(page.present_anchor_ids),
-            links_to_anchors={file.src_uri: dict(links) for file, links in (page.links_to_anchors or {}).items()},
-            lookups=recorder.lookups), messages.count
+            links_to_anchors={
+                file.src_uri: dict(links) for file, links in (page.links_to_anchors or {}).items()
+            },
+            lookups=recorder.lookups,
+        ), messages.count
 
-    entry = cache.reuse_or_convert(page.file.src_uri, page.file.url, page.markdown or "",
-                                   lambda path: address_of_file(files.get_file_from_path(path)), convert)
+    entry = cache.reuse_or_convert(
+        page.file.src_uri,
+        page.file.url,
+        page.markdown or "",
+        lambda path: address_of_file(files.get_file_from_path(path)),
+        convert,
+    )
     if entry is None:
         return
     page.content = entry.content
@@ -102,8 +143,10 @@ def render_page(page: Page, render: Callable[[MkDocsConfig, Files], None], cache
     page.present_anchor_ids = set(entry.anchor_ids)
     # MkDocs collects these only above debug level (mkdocs/structure/pages.py); so do we.
     if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
-        page.links_to_anchors = {files.get_file_from_path(src_uri): dict(links)
-                                 for src_uri, links in entry.links_to_anchors.items()}
+        page.links_to_anchors = {
+            files.get_file_from_path(src_uri): dict(links)
+            for src_uri, links in entry.links_to_anchors.items()
+        }
 
 
 def source_path(page: Page, config: MkDocsConfig) -> str:
@@ -126,15 +169,30 @@ def anchor_ids(found: set[str] | None) -> list[str]:
 
 def _toc_tokens(page: Page) -> list[dict[str, Any]]:
     """The table of contents as plain data (MkDocs keeps only its objects)."""
+
     def tokens(items) -> list[dict[str, Any]]:
-        return [{"level": item.level, "id": item.id, "name": item.title, "children": tokens(item.children)}
-                for item in items]
+        return [
+            {
+                "level": item.level,
+                "id": item.id,
+                "name": item.title,
+                "children": tokens(item.children),
+            }
+            for item in items
+        ]
+
     return tokens(page.toc.items) if page.toc else []
 
 
-def convert_ahead(pages: list[Page], config: MkDocsConfig, files: Files, cache: RenderCache,
-                  on_page_markdown: Callable[..., str], on_page_content: Callable[..., str],
-                  workers: int) -> bool:
+def convert_ahead(
+    pages: list[Page],
+    config: MkDocsConfig,
+    files: Files,
+    cache: RenderCache,
+    on_page_markdown: Callable[..., str],
+    on_page_content: Callable[..., str],
+    workers: int,
+) -> bool:
     """Convert ``pages`` into the cache before MkDocs does, on ``workers`` cores, and run
     ``on_page_content`` on each (the hooks keep what the search index reads); True if it ran.
 
@@ -155,14 +213,22 @@ def convert_ahead(pages: list[Page], config: MkDocsConfig, files: Files, cache: 
         counts = report.split()
         if len(counts) == 3:
             cache.reused, cache.converted, cache.not_kept = (
-                mine + int(theirs) for mine, theirs in zip((cache.reused, cache.converted, cache.not_kept), counts))
+                mine + int(theirs)
+                for mine, theirs in zip((cache.reused, cache.converted, cache.not_kept), counts)
+            )
     # MkDocs now takes these pages from the cache: what this build reused or converted is counted.
     cache.counted_ahead = True
     return True
 
 
-def _convert_quietly(pages: list[Page], config: MkDocsConfig, files: Files, cache: RenderCache,
-                     on_page_markdown: Callable[..., str], on_page_content: Callable[..., str]) -> None:
+def _convert_quietly(
+    pages: list[Page],
+    config: MkDocsConfig,
+    files: Files,
+    cache: RenderCache,
+    on_page_markdown: Callable[..., str],
+    on_page_content: Callable[..., str],
+) -> None:
     loggers = (logging.getLogger("mkdocs"), logging.getLogger())
     saved = [logger.handlers for logger in loggers]
     for logger in loggers:
@@ -172,7 +238,9 @@ def _convert_quietly(pages: list[Page], config: MkDocsConfig, files: Files, cach
             config._current_page = page
             try:
                 page.read_source(config)
-                page.markdown = on_page_markdown(page.markdown, page=page, config=config, files=files)
+                page.markdown = on_page_markdown(
+                    page.markdown, page=page, config=config, files=files
+                )
                 render_page(page, page.render, cache, config, files)
                 on_page_content(page.content, page=page, config=config, files=files)
             except Exception:  # noqa: BLE001, S110 - MkDocs meets it again on this page and reports it

@@ -56,8 +56,12 @@ from voices.build.caches import IMAGE_CACHE
 from voices.build.render_cache import RENDER_CACHE
 
 MB = 1_000_000
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GIT_AUTHOR_DATE": "2026-03-31T12:00:00Z",
-       "GIT_COMMITTER_DATE": "2026-03-31T12:00:00Z"}  # fixed commit dates: the same N builds the same site
+ENV = {
+    **os.environ,
+    "NO_MKDOCS_2_WARNING": "1",
+    "GIT_AUTHOR_DATE": "2026-03-31T12:00:00Z",
+    "GIT_COMMITTER_DATE": "2026-03-31T12:00:00Z",
+}  # fixed commit dates: the same N builds the same site
 _PHASES = re.compile(r"Phases: (.*?)\.\s*$", re.MULTILINE)
 
 # Merge-to-live on GitHub Actions: what is not measured here is assumed, and printed as such.
@@ -73,8 +77,12 @@ ASSUMED = {
 UPLOAD_MB_PER_S = 40.0  # tar + upload of the site artifact
 
 TARGETS = {
-    "build_vs_hugo_pagefind": 2.0, "marginal_cost_ratio": 1.1, "merge_to_live_minutes": 10.0,
-    "peak_memory_mb": 2000.0, "story_page_kb": 40.0, "first_search_kb_gzip": 300.0,
+    "build_vs_hugo_pagefind": 2.0,
+    "marginal_cost_ratio": 1.1,
+    "merge_to_live_minutes": 10.0,
+    "peak_memory_mb": 2000.0,
+    "story_page_kb": 40.0,
+    "first_search_kb_gzip": 300.0,
 }
 
 
@@ -109,6 +117,7 @@ class SizeResult:
 
 # --- measuring a process tree ----------------------------------------------------------------
 
+
 def _children(pid: int) -> list[int]:
     parents: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -140,7 +149,9 @@ def _memory_kb(pid: int) -> tuple[int, int]:
 def run_measured(command: list[str], cwd: Path, interval: float = 0.2) -> Measured:
     """Run a command; wall time and peak memory of it and its descendants, sampled from /proc."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     peaks = {"tree": 0, "process": 0}
     done = threading.Event()
 
@@ -169,6 +180,7 @@ def run_measured(command: list[str], cwd: Path, interval: float = 0.2) -> Measur
 
 # --- one size --------------------------------------------------------------------------------
 
+
 def make_archive(root: Path, count: int) -> None:
     """The corpus, the real stories beside it (areas link to them), committed to git."""
     prepare(root, count)
@@ -177,7 +189,15 @@ def make_archive(root: Path, count: int) -> None:
             copy = shutil.copytree if source.is_dir() else shutil.copy
             copy(source, root / "stories" / source.name)
     (root / ".gitignore").write_text(".cache/\nsite/\n", encoding="utf-8")
-    git = ["git", "-C", str(root), "-c", "user.name=Benchmark", "-c", "user.email=bench@example.org"]
+    git = [
+        "git",
+        "-C",
+        str(root),
+        "-c",
+        "user.name=Benchmark",
+        "-c",
+        "user.email=bench@example.org",
+    ]
     subprocess.run([*git, "init", "-q"], check=True, env=ENV)
     subprocess.run([*git, "add", "-A"], check=True, env=ENV)
     subprocess.run([*git, "commit", "-q", "-m", "corpus"], check=True, env=ENV)
@@ -223,27 +243,50 @@ def bench_size(count: int, work: Path, args: argparse.Namespace) -> SizeResult:
         if attempt:  # cold again: no site, no image or render cache
             shutil.rmtree(site, ignore_errors=True)
             shutil.rmtree(root / ".cache", ignore_errors=True)
-        builds.append(run_measured([python, "-m", "mkdocs", "build", "--strict", "-d", str(site)], root))
-    build = sorted(builds, key=lambda b: b.seconds)[len(builds) // 2]  # the median run, phases and all
-    runs = f" (median of {', '.join(f'{b.seconds:.1f}' for b in builds)})" if len(builds) > 1 else ""
-    print(f"   cold build {build.seconds:.1f} s{runs}, peak {build.peak_tree_mb:.0f} MB", flush=True)
+        builds.append(
+            run_measured([python, "-m", "mkdocs", "build", "--strict", "-d", str(site)], root)
+        )
+    build = sorted(builds, key=lambda b: b.seconds)[
+        len(builds) // 2
+    ]  # the median run, phases and all
+    runs = (
+        f" (median of {', '.join(f'{b.seconds:.1f}' for b in builds)})" if len(builds) > 1 else ""
+    )
+    print(
+        f"   cold build {build.seconds:.1f} s{runs}, peak {build.peak_tree_mb:.0f} MB", flush=True
+    )
     site_bytes, site_files = tree_size(site)
     pages = story_page_sizes(site, count)
     published = len(pages)
-    result = SizeResult(count, published, (0, 0), check.seconds, build, site_mb=site_bytes / MB, site_files=site_files,
-                        story_page_median_kb=statistics.median(s for s, _ in pages) / 1024,
-                        story_page_max_kb=pages[-1][0] / 1024, story_page_max=pages[-1][1],
-                        image_cache_mb=tree_size(root / IMAGE_CACHE)[0] / MB,
-                        render_cache_mb=tree_size(root / RENDER_CACHE)[0] / MB,
-                        cold_runs=[round(b.seconds, 2) for b in builds])
+    result = SizeResult(
+        count,
+        published,
+        (0, 0),
+        check.seconds,
+        build,
+        site_mb=site_bytes / MB,
+        site_files=site_files,
+        story_page_median_kb=statistics.median(s for s, _ in pages) / 1024,
+        story_page_max_kb=pages[-1][0] / 1024,
+        story_page_max=pages[-1][1],
+        image_cache_mb=tree_size(root / IMAGE_CACHE)[0] / MB,
+        render_cache_mb=tree_size(root / RENDER_CACHE)[0] / MB,
+        cold_runs=[round(b.seconds, 2) for b in builds],
+    )
     if args.save_site:
         shutil.rmtree(args.save_site, ignore_errors=True)
         shutil.copytree(site, args.save_site)
         print(f"   site saved to {args.save_site}")
     if args.compare_with:
         differences = compare_sites(Path(args.compare_with), site)
-        print(f"   compared with {args.compare_with}: " + ("identical: every file byte for byte (Pagefind's filter files in any order)" if not differences
-                                                          else f"{len(differences)} difference(s)"))
+        print(
+            f"   compared with {args.compare_with}: "
+            + (
+                "identical: every file byte for byte (Pagefind's filter files in any order)"
+                if not differences
+                else f"{len(differences)} difference(s)"
+            )
+        )
         for line in differences[:30]:
             print("     " + line)
         args.differences = differences
@@ -251,7 +294,9 @@ def bench_size(count: int, work: Path, args: argparse.Namespace) -> SizeResult:
         result.first_search = measure_first_search(site)
     print("   rebuild after editing one story ...", flush=True)
     edit_one_story(root)
-    result.rebuild = run_measured([python, "-m", "mkdocs", "build", "--strict", "-d", str(site)], root)
+    result.rebuild = run_measured(
+        [python, "-m", "mkdocs", "build", "--strict", "-d", str(site)], root
+    )
     print(f"   rebuild {result.rebuild.seconds:.1f} s", flush=True)
     if args.check_rebuild:
         check_rebuild(root, site, args)
@@ -268,11 +313,18 @@ def check_rebuild(root: Path, site: Path, args: argparse.Namespace) -> None:
     rebuilt = site.parent.parent / "rebuilt"
     shutil.copytree(site, rebuilt)
     shutil.rmtree(root / RENDER_CACHE)
-    run_measured([str(Path(sys.executable)), "-m", "mkdocs", "build", "--strict", "-d", str(site)], root)
+    run_measured(
+        [str(Path(sys.executable)), "-m", "mkdocs", "build", "--strict", "-d", str(site)], root
+    )
     differences = compare_sites(rebuilt, site)
-    print("   rebuild against a build without the render cache: " + (
-        "identical: every file byte for byte (Pagefind's filter files in any order)" if not differences
-        else f"{len(differences)} difference(s)"))
+    print(
+        "   rebuild against a build without the render cache: "
+        + (
+            "identical: every file byte for byte (Pagefind's filter files in any order)"
+            if not differences
+            else f"{len(differences)} difference(s)"
+        )
+    )
     for line in differences[:30]:
         print("     " + line)
     args.differences = [*getattr(args, "differences", []), *differences]
@@ -288,8 +340,13 @@ def measure_first_search(site: Path) -> dict | None:
     except Exception as error:  # noqa: BLE001 - a benchmark reports, never stops, on a browser failure
         print(f"   first search not measured: {error}")
         return None
-    return {"query": QUERY, "requests": requests, "kb": round(served / 1024, 1), "kb_gzip": round(gzipped / 1024, 1),
-            "largest": [{"kb_gzip": round(size / 1024, 1), "path": path} for size, path in named[:8]]}
+    return {
+        "query": QUERY,
+        "requests": requests,
+        "kb": round(served / 1024, 1),
+        "kb_gzip": round(gzipped / 1024, 1),
+        "largest": [{"kb_gzip": round(size / 1024, 1), "path": path} for size, path in named[:8]],
+    }
 
 
 # Pagefind writes its filter and metadata files with their entries in a varying order (two runs
@@ -324,8 +381,11 @@ def compare_sites(before: Path, after: Path) -> list[str]:
     old, new = old - old_unordered, new - new_unordered
     differences += [f"only before: {path}" for path in sorted(old - new)]
     differences += [f"only after: {path}" for path in sorted(new - old)]
-    differences += [f"differs: {path}" for path in sorted(old & new)
-                    if not filecmp.cmp(before / path, after / path, shallow=False)]
+    differences += [
+        f"differs: {path}"
+        for path in sorted(old & new)
+        if not filecmp.cmp(before / path, after / path, shallow=False)
+    ]
     return differences
 
 
@@ -408,8 +468,13 @@ def hugo_site(root: Path, hugo: Path) -> int:
         (hugo / "layouts" / "_default" / f"{name}.html").write_text(text, encoding="utf-8")
 
     def relative(body: str, depth: str) -> str:
-        return _STORY_LINK.sub(lambda m: f"]({depth}{'stories' if m.group(1) == 'story' else 'areas'}/{m.group(2)}/"
-                                         f"{m.group(3) or ''})", body)
+        return _STORY_LINK.sub(
+            lambda m: (
+                f"]({depth}{'stories' if m.group(1) == 'story' else 'areas'}/{m.group(2)}/"
+                f"{m.group(3) or ''})"
+            ),
+            body,
+        )
 
     written = 0
     for story in archive.stories.values():
@@ -417,12 +482,26 @@ def hugo_site(root: Path, hugo: Path) -> int:
         if meta.status == "withdrawn":
             continue
         date = meta.date + "-01" * (2 - meta.date.count("-"))
-        front = {"title": meta.title, "date": date, "description": meta.summary, "draft": meta.status == "draft",
-                 "themes": meta.themes, "places": meta.areas, "programmes": [meta.programme],
-                 "kinds": [meta.kind], "years": [meta.date[:4]], "aliases": meta.aliases}
+        front = {
+            "title": meta.title,
+            "date": date,
+            "description": meta.summary,
+            "draft": meta.status == "draft",
+            "themes": meta.themes,
+            "places": meta.areas,
+            "programmes": [meta.programme],
+            "kinds": [meta.kind],
+            "years": [meta.date[:4]],
+            "aliases": meta.aliases,
+        }
         if meta.image:
             front["image_alt"] = meta.image.alt
-        text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\n" + relative(story.body, "../../")
+        text = (
+            "---\n"
+            + yaml.safe_dump(front, allow_unicode=True)
+            + "---\n\n"
+            + relative(story.body, "../../")
+        )
         if meta.image:
             bundle = hugo / "content" / "stories" / story.slug
             bundle.mkdir(parents=True, exist_ok=True)
@@ -437,8 +516,13 @@ def hugo_site(root: Path, hugo: Path) -> int:
         front = {"title": area.meta.name, "description": area.meta.summary or ""}
         target = hugo / "content" / "areas" / f"{area.slug}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\n" + relative(area.body, "../../"),
-                          encoding="utf-8")
+        target.write_text(
+            "---\n"
+            + yaml.safe_dump(front, allow_unicode=True)
+            + "---\n\n"
+            + relative(area.body, "../../"),
+            encoding="utf-8",
+        )
         written += 1
     return written
 
@@ -452,15 +536,22 @@ def bench_hugo(root: Path, hugo: Path) -> dict | None:
     print(f"   Hugo: {pages} pages written; hugo ...", flush=True)
     built = run_measured([binary, "--quiet", "--destination", "public"], hugo)
     shutil.rmtree(hugo / "public" / "pagefind", ignore_errors=True)
-    indexed = run_measured([sys.executable, "-m", "pagefind", "--site", "public", "--output-subdir", "pagefind"], hugo)
+    indexed = run_measured(
+        [sys.executable, "-m", "pagefind", "--site", "public", "--output-subdir", "pagefind"], hugo
+    )
     html_pages = sum(1 for _ in (hugo / "public").rglob("*.html"))
-    return {"hugo_seconds": round(built.seconds, 2), "pagefind_seconds": round(indexed.seconds, 2),
-            "total_seconds": round(built.seconds + indexed.seconds, 2),
-            "peak_mb": round(max(built.peak_tree_mb, indexed.peak_tree_mb)), "html_pages": html_pages,
-            "site_mb": round(tree_size(hugo / "public")[0] / MB, 1)}
+    return {
+        "hugo_seconds": round(built.seconds, 2),
+        "pagefind_seconds": round(indexed.seconds, 2),
+        "total_seconds": round(built.seconds + indexed.seconds, 2),
+        "peak_mb": round(max(built.peak_tree_mb, indexed.peak_tree_mb)),
+        "html_pages": html_pages,
+        "site_mb": round(tree_size(hugo / "public")[0] / MB, 1),
+    }
 
 
 # --- what the numbers mean -------------------------------------------------------------------
+
 
 def marginal(results: list[SizeResult]) -> dict | None:
     """Seconds per extra story between the first two and the last two sizes, and their ratio."""
@@ -469,8 +560,14 @@ def marginal(results: list[SizeResult]) -> dict | None:
     a, b, c = results[0], results[-2], results[-1]
     first = (b.build.seconds - a.build.seconds) / (b.stories - a.stories)
     second = (c.build.seconds - b.build.seconds) / (c.stories - b.stories)
-    return {"from": a.stories, "via": b.stories, "to": c.stories, "ms_per_story_first": round(first * 1000, 2),
-            "ms_per_story_second": round(second * 1000, 2), "ratio": round(second / first, 2) if first > 0 else None}
+    return {
+        "from": a.stories,
+        "via": b.stories,
+        "to": c.stories,
+        "ms_per_story_first": round(first * 1000, 2),
+        "ms_per_story_second": round(second * 1000, 2),
+        "ratio": round(second / first, 2) if first > 0 else None,
+    }
 
 
 def merge_to_live(result: SizeResult) -> dict:
@@ -478,15 +575,22 @@ def merge_to_live(result: SizeResult) -> dict:
     steps = dict(ASSUMED)
     cores = os.cpu_count() or 1
     steps[f"voices check + cold build (measured here on {cores} cores, not scaled)"] = round(
-        result.check_seconds + result.build.seconds, 1)
+        result.check_seconds + result.build.seconds, 1
+    )
     steps["push to gh-pages, site size"] = round(result.site_mb / UPLOAD_MB_PER_S, 1)
-    return {"stories": result.stories, "steps_seconds": steps, "minutes": round(sum(steps.values()) / 60, 1),
-            "assumptions": (f"a {RUNNER_CORES}-core GitHub-hosted runner whose cores are as fast as this machine's; "
-                            f"the build is taken as measured on {cores} cores, though the runner converts pages "
-                            f"and encodes photos on {RUNNER_CORES} (Pagefind 1.4 works mostly on one core either "
-                            "way), and images come from actions/cache there, while a cold build here encodes "
-                            "them all: so this errs high; queue, checkout, install, upload and deploy times are "
-                            "typical values, not measured")}
+    return {
+        "stories": result.stories,
+        "steps_seconds": steps,
+        "minutes": round(sum(steps.values()) / 60, 1),
+        "assumptions": (
+            f"a {RUNNER_CORES}-core GitHub-hosted runner whose cores are as fast as this machine's; "
+            f"the build is taken as measured on {cores} cores, though the runner converts pages "
+            f"and encodes photos on {RUNNER_CORES} (Pagefind 1.4 works mostly on one core either "
+            "way), and images come from actions/cache there, while a cold build here encodes "
+            "them all: so this errs high; queue, checkout, install, upload and deploy times are "
+            "typical values, not measured"
+        ),
+    }
 
 
 def targets(results: list[SizeResult], ratio: dict | None, live: dict | None) -> list[dict]:
@@ -494,22 +598,54 @@ def targets(results: list[SizeResult], ratio: dict | None, live: dict | None) ->
     rows = []
 
     def row(name: str, value: float | None, target: float, unit: str) -> None:
-        rows.append({"target": name, "value": value, "limit": target, "unit": unit,
-                     "met": None if value is None else value <= target})
+        rows.append(
+            {
+                "target": name,
+                "value": value,
+                "limit": target,
+                "unit": unit,
+                "met": None if value is None else value <= target,
+            }
+        )
 
     if largest.hugo:
-        row(f"cold build / (Hugo + Pagefind) at {largest.stories}",
-            round(largest.build.seconds / largest.hugo["total_seconds"], 2), TARGETS["build_vs_hugo_pagefind"], "×")
-    row("marginal cost per story, second span / first span", ratio["ratio"] if ratio else None,
-        TARGETS["marginal_cost_ratio"], "×")
-    row(f"merge to live at {largest.stories} (estimate)", live["minutes"] if live else None,
-        TARGETS["merge_to_live_minutes"], "min")
-    row(f"peak memory of the build at {largest.stories}", round(largest.build.peak_tree_mb),
-        TARGETS["peak_memory_mb"], "MB")
-    row("largest story page", round(max(r.story_page_max_kb for r in results), 1), TARGETS["story_page_kb"], "KB")
+        row(
+            f"cold build / (Hugo + Pagefind) at {largest.stories}",
+            round(largest.build.seconds / largest.hugo["total_seconds"], 2),
+            TARGETS["build_vs_hugo_pagefind"],
+            "×",
+        )
+    row(
+        "marginal cost per story, second span / first span",
+        ratio["ratio"] if ratio else None,
+        TARGETS["marginal_cost_ratio"],
+        "×",
+    )
+    row(
+        f"merge to live at {largest.stories} (estimate)",
+        live["minutes"] if live else None,
+        TARGETS["merge_to_live_minutes"],
+        "min",
+    )
+    row(
+        f"peak memory of the build at {largest.stories}",
+        round(largest.build.peak_tree_mb),
+        TARGETS["peak_memory_mb"],
+        "MB",
+    )
+    row(
+        "largest story page",
+        round(max(r.story_page_max_kb for r in results), 1),
+        TARGETS["story_page_kb"],
+        "KB",
+    )
     searched = [r.first_search["kb_gzip"] for r in results if r.first_search]
-    row("first search, transferred (gzip)", max(searched) if searched else None,
-        TARGETS["first_search_kb_gzip"], "KB")
+    row(
+        "first search, transferred (gzip)",
+        max(searched) if searched else None,
+        TARGETS["first_search_kb_gzip"],
+        "KB",
+    )
     return rows
 
 
@@ -517,67 +653,129 @@ def versions() -> dict[str, str]:
     from importlib.metadata import version
 
     found = {"python": platform.python_version()}
-    for name in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pillow", "pagefind"):
+    for name in (
+        "mkdocs",
+        "mkdocs-material",
+        "markdown",
+        "pymdown-extensions",
+        "pillow",
+        "pagefind",
+    ):
         try:
             found[name] = version(name)
         except Exception:  # noqa: BLE001 - a missing package is reported as such
             found[name] = "not installed"
     try:
-        found["pagefind binary"] = subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True,
-                                                  text=True, check=False).stdout.strip()
+        found["pagefind binary"] = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--version"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
     except OSError:
         pass
     hugo = shutil.which("hugo")
-    found["hugo"] = (subprocess.run([hugo, "version"], capture_output=True, text=True, check=False).stdout.split(" ")[1]
-                     if hugo else "not installed")
+    found["hugo"] = (
+        subprocess.run([hugo, "version"], capture_output=True, text=True, check=False).stdout.split(
+            " "
+        )[1]
+        if hugo
+        else "not installed"
+    )
     return found
 
 
 def machine() -> dict:
-    memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()) if Path("/proc/meminfo").exists() else None
-    cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()) if Path("/proc/cpuinfo").exists() else None
-    return {"cores": os.cpu_count(), "cpu": cpu.group(1) if cpu else platform.processor(),
-            "memory_gb": round(int(memory.group(1)) / 1e6, 1) if memory else None,
-            "system": platform.platform(), "load_average": [round(x, 2) for x in os.getloadavg()],
-            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    memory = (
+        re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+        if Path("/proc/meminfo").exists()
+        else None
+    )
+    cpu = (
+        re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
+        if Path("/proc/cpuinfo").exists()
+        else None
+    )
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu.group(1) if cpu else platform.processor(),
+        "memory_gb": round(int(memory.group(1)) / 1e6, 1) if memory else None,
+        "system": platform.platform(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
 
 
 def report(results: list[SizeResult], info: dict) -> None:
     m = info["machine"]
-    print(f"\nMachine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, load {m['load_average']}, {m['date']}")
+    print(
+        f"\nMachine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, load {m['load_average']}, {m['date']}"
+    )
     print("Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
     phase_names = list(dict.fromkeys(name for r in results for name in r.build.phases))
-    header = ["stories", "check", "build", *phase_names, "peak MB", "site MB", "page med KB", "page max KB",
-              "search KB", "rebuild"]
+    header = [
+        "stories",
+        "check",
+        "build",
+        *phase_names,
+        "peak MB",
+        "site MB",
+        "page med KB",
+        "page max KB",
+        "search KB",
+        "rebuild",
+    ]
     if any(r.hugo for r in results):
         header += ["hugo", "pagefind", "ratio"]
     rows = []
     for r in results:
-        row = [str(r.stories), f"{r.check_seconds:.1f}", f"{r.build.seconds:.1f}",
-               *(f"{r.build.phases.get(n, 0):.1f}" for n in phase_names), f"{r.build.peak_tree_mb:.0f}",
-               f"{r.site_mb:.0f}", f"{r.story_page_median_kb:.1f}", f"{r.story_page_max_kb:.1f}",
-               f"{r.first_search['kb_gzip']:.0f}" if r.first_search else "-",
-               f"{r.rebuild.seconds:.1f}" if r.rebuild else "-"]
+        row = [
+            str(r.stories),
+            f"{r.check_seconds:.1f}",
+            f"{r.build.seconds:.1f}",
+            *(f"{r.build.phases.get(n, 0):.1f}" for n in phase_names),
+            f"{r.build.peak_tree_mb:.0f}",
+            f"{r.site_mb:.0f}",
+            f"{r.story_page_median_kb:.1f}",
+            f"{r.story_page_max_kb:.1f}",
+            f"{r.first_search['kb_gzip']:.0f}" if r.first_search else "-",
+            f"{r.rebuild.seconds:.1f}" if r.rebuild else "-",
+        ]
         if any(x.hugo for x in results):
-            row += ([f"{r.hugo['hugo_seconds']:.1f}", f"{r.hugo['pagefind_seconds']:.1f}",
-                     f"{r.build.seconds / r.hugo['total_seconds']:.2f}"] if r.hugo else ["-"] * 3)
+            row += (
+                [
+                    f"{r.hugo['hugo_seconds']:.1f}",
+                    f"{r.hugo['pagefind_seconds']:.1f}",
+                    f"{r.build.seconds / r.hugo['total_seconds']:.2f}",
+                ]
+                if r.hugo
+                else ["-"] * 3
+            )
         rows.append(row)
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    print("\nSeconds unless marked (phases as the build reports them; 'build' is the whole cold build):")
+    print(
+        "\nSeconds unless marked (phases as the build reports them; 'build' is the whole cold build):"
+    )
     print("  " + "  ".join(h.rjust(w) for h, w in zip(header, widths)))
     for row in rows:
         print("  " + "  ".join(c.rjust(w) for c, w in zip(row, widths)))
     for r in results:
         if r.first_search:
             top = ", ".join(f"{x['path']} {x['kb_gzip']}" for x in r.first_search["largest"][:4])
-            print(f"  first search at {r.stories}: {r.first_search['requests']} requests, {r.first_search['kb']} KB "
-                  f"as served, {r.first_search['kb_gzip']} KB gzip; largest: {top}")
-        print(f"  largest process at {r.stories}: {r.build.peak_process_mb:.0f} MB; largest story page: "
-              f"{r.story_page_max}; image cache {r.image_cache_mb:.1f} MB; render cache {r.render_cache_mb:.1f} MB; load {r.load[0]} → {r.load[1]}")
+            print(
+                f"  first search at {r.stories}: {r.first_search['requests']} requests, {r.first_search['kb']} KB "
+                f"as served, {r.first_search['kb_gzip']} KB gzip; largest: {top}"
+            )
+        print(
+            f"  largest process at {r.stories}: {r.build.peak_process_mb:.0f} MB; largest story page: "
+            f"{r.story_page_max}; image cache {r.image_cache_mb:.1f} MB; render cache {r.render_cache_mb:.1f} MB; load {r.load[0]} → {r.load[1]}"
+        )
     if info["marginal"]:
         g = info["marginal"]
-        print(f"\nMarginal cost: {g['ms_per_story_first']} ms/story from {g['from']} to {g['via']}, "
-              f"{g['ms_per_story_second']} ms/story from {g['via']} to {g['to']}: ratio {g['ratio']}")
+        print(
+            f"\nMarginal cost: {g['ms_per_story_first']} ms/story from {g['from']} to {g['via']}, "
+            f"{g['ms_per_story_second']} ms/story from {g['via']} to {g['to']}: ratio {g['ratio']}"
+        )
     if info["merge_to_live"]:
         live = info["merge_to_live"]
         print(f"\nMerge to live at {live['stories']} stories, estimated {live['minutes']} min:")
@@ -587,22 +785,39 @@ def report(results: list[SizeResult], info: dict) -> None:
     print("\nTargets:")
     for t in info["targets"]:
         verdict = "n/a" if t["met"] is None else "met" if t["met"] else "MISSED"
-        print(f"  {verdict:>6}  {t['target']}: {t['value']} {t['unit']} (limit {t['limit']} {t['unit']})")
+        print(
+            f"  {verdict:>6}  {t['target']}: {t['value']} {t['unit']} (limit {t['limit']} {t['unit']})"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,5000,10000", help="comma-separated story counts")
-    parser.add_argument("--hugo", action="store_true", help="also build the corpus with Hugo + Pagefind")
+    parser.add_argument(
+        "--hugo", action="store_true", help="also build the corpus with Hugo + Pagefind"
+    )
     parser.add_argument("--json", type=Path, help="write every number to this file")
-    parser.add_argument("--no-search", action="store_true", help="skip the first-search measurement (Chromium)")
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip the first-search measurement (Chromium)"
+    )
     parser.add_argument("--save-site", type=Path, help="keep the first size's cold-built site here")
-    parser.add_argument("--compare-with", type=Path, help="compare the first size's site with one saved before")
-    parser.add_argument("--check-rebuild", action="store_true",
-                        help="after the rebuild, build again without the render cache and compare the sites")
-    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (archive, site, Hugo site)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="cold builds per size; the median is reported (a shared machine's noise)")
+    parser.add_argument(
+        "--compare-with", type=Path, help="compare the first size's site with one saved before"
+    )
+    parser.add_argument(
+        "--check-rebuild",
+        action="store_true",
+        help="after the rebuild, build again without the render cache and compare the sites",
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="work in this folder and keep it (archive, site, Hugo site)"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="cold builds per size; the median is reported (a shared machine's noise)",
+    )
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if args.save_site or args.compare_with:
@@ -623,8 +838,10 @@ def main(argv: list[str] | None = None) -> int:
     info["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     report(results, info)
     if args.json:
-        args.json.write_text(json.dumps({**info, "results": [asdict(r) for r in results]}, indent=2) + "\n",
-                             encoding="utf-8")
+        args.json.write_text(
+            json.dumps({**info, "results": [asdict(r) for r in results]}, indent=2) + "\n",
+            encoding="utf-8",
+        )
         print(f"\nWritten to {args.json}")
     return 1 if getattr(args, "differences", None) else 0
 

@@ -40,8 +40,14 @@ def main() -> int:
         prepare(root, count)
         site = Path(folder) / "served" / SUB_PATH
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], cwd=root,
-                                capture_output=True, text=True, env=env, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-d", str(site)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
         build_seconds = time.perf_counter() - started
         build_peak = peak_child_rss_mb()
         if result.returncode != 0:
@@ -55,12 +61,16 @@ def main() -> int:
         report = build_index(site)
         requests, served, gzipped, named = first_query_bytes(site.parent, QUERY)
         results = {
-            "stories": count, "cores": os.cpu_count(),
-            "build_seconds": round(build_seconds, 1), "build_peak_mb": round(build_peak),
+            "stories": count,
+            "cores": os.cpu_count(),
+            "build_seconds": round(build_seconds, 1),
+            "build_peak_mb": round(build_peak),
             "pagefind_seconds": round(report.seconds, 1),
             "pagefind_peak_mb": report.peak_mb,
-            "index_mb": round(report.bytes / 1e6, 1), "pages_indexed": report.pages,
-            "first_query_requests": requests, "first_query_kb": round(served / 1024),
+            "index_mb": round(report.bytes / 1e6, 1),
+            "pages_indexed": report.pages,
+            "first_query_requests": requests,
+            "first_query_kb": round(served / 1024),
             "first_query_kb_gzip": round(gzipped / 1024),
         }
     print(summary)

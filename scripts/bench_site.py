@@ -41,10 +41,19 @@ def prepare(root: Path, count: int) -> None:
 
 def chromium() -> str | None:
     """Debian's Chromium, or the one VOICES_CHROMIUM names; None when there is none."""
-    return next((p for p in (os.environ.get("VOICES_CHROMIUM"), "/usr/bin/chromium") if p and Path(p).exists()), None)
+    return next(
+        (
+            p
+            for p in (os.environ.get("VOICES_CHROMIUM"), "/usr/bin/chromium")
+            if p and Path(p).exists()
+        ),
+        None,
+    )
 
 
-def first_query_bytes(site_parent: Path, query: str = QUERY) -> tuple[int, int, int, list[tuple[int, str]]]:
+def first_query_bytes(
+    site_parent: Path, query: str = QUERY
+) -> tuple[int, int, int, list[tuple[int, str]]]:
     """(requests, bytes as served, bytes gzipped, [(gzip bytes, path)] largest first) for loading
     the search page with a query until its results are shown."""
     from playwright.sync_api import sync_playwright
@@ -73,12 +82,19 @@ def first_query_bytes(site_parent: Path, query: str = QUERY) -> tuple[int, int, 
 
             page.on("response", record)
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/{SUB_PATH}/search/?q={query}")
-            page.wait_for_function("/ results? /.test(document.getElementById('voices-search-status').textContent)"
-                                   " && document.querySelectorAll('#voices-search-results li').length > 0",
-                                   timeout=120000)
+            page.wait_for_function(
+                "/ results? /.test(document.getElementById('voices-search-status').textContent)"
+                " && document.querySelectorAll('#voices-search-results li').length > 0",
+                timeout=120000,
+            )
             page.wait_for_load_state("networkidle")
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    return len(sizes), sum(s for s, _ in sizes), sum(g for _, g in sizes), sorted(named, reverse=True)
+    return (
+        len(sizes),
+        sum(s for s, _ in sizes),
+        sum(g for _, g in sizes),
+        sorted(named, reverse=True),
+    )

@@ -20,13 +20,53 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from voices.content.loading import load_archive
 
-WORDS = ["community", "residents", "partnership", "hub", "volunteers", "funding", "legacy", "local",
-         "trust", "big", "people", "confidence", "skills", "group", "meeting", "plan", "money", "space",
-         "youth", "club", "transport"]
+WORDS = [
+    "community",
+    "residents",
+    "partnership",
+    "hub",
+    "volunteers",
+    "funding",
+    "legacy",
+    "local",
+    "trust",
+    "big",
+    "people",
+    "confidence",
+    "skills",
+    "group",
+    "meeting",
+    "plan",
+    "money",
+    "space",
+    "youth",
+    "club",
+    "transport",
+]
 # A long tail of rarer words, as real text has: each story draws a few of them.
-RARE = [f"{a}{b}" for a in ("allot", "bake", "canal", "dance", "ferry", "garden", "heron", "kiln", "lantern",
-                            "mural", "orchard", "pantry", "quilt", "repair", "swim", "theatre", "walk")
-        for b in ("", "s", "ing", "er", "ers", "ed")]
+RARE = [
+    f"{a}{b}"
+    for a in (
+        "allot",
+        "bake",
+        "canal",
+        "dance",
+        "ferry",
+        "garden",
+        "heron",
+        "kiln",
+        "lantern",
+        "mural",
+        "orchard",
+        "pantry",
+        "quilt",
+        "repair",
+        "swim",
+        "theatre",
+        "walk",
+    )
+    for b in ("", "s", "ing", "er", "ers", "ed")
+]
 
 
 def write_corpus(root: Path, count: int, seed: int = 2012) -> None:
@@ -38,12 +78,24 @@ def write_corpus(root: Path, count: int, seed: int = 2012) -> None:
     stories = root / "stories"
     stories.mkdir()
     areas = sorted(p.stem for p in (ROOT / "areas").glob("*.md"))
-    themes = ["community-spirit", "culture-and-creativity", "environment", "local-economies",
-              "organising-and-deciding", "power-and-leadership", "skills", "spaces-and-services"]
+    themes = [
+        "community-spirit",
+        "culture-and-creativity",
+        "environment",
+        "local-economies",
+        "organising-and-deciding",
+        "power-and-leadership",
+        "skills",
+        "spaces-and-services",
+    ]
     for index in range(count):
         rare = rng.sample(RARE, 3)
-        body = "\n\n".join(" ".join(rng.choice(WORDS) if rng.random() > 0.03 else rng.choice(rare)
-                                     for _ in range(100)) for _ in range(8))
+        body = "\n\n".join(
+            " ".join(
+                rng.choice(WORDS) if rng.random() > 0.03 else rng.choice(rare) for _ in range(100)
+            )
+            for _ in range(8)
+        )
         people = index % 5 == 0
         text = (
             "---\n"
@@ -54,8 +106,12 @@ def write_corpus(root: Path, count: int, seed: int = 2012) -> None:
             f"themes: [{rng.choice(themes)}, {rng.choice(themes)}]\n"
             f"kind: {'interview' if people else 'story'}\n"
             "authors: [Example Author]\n"
-            + (f"people: [Example Person]\nconsent:\n  recorded: 2024-05-01\n  reference: VBL-2024-{index:05d}\n"
-               "  scope: [web, archive]\n" if people else "")
+            + (
+                f"people: [Example Person]\nconsent:\n  recorded: 2024-05-01\n  reference: VBL-2024-{index:05d}\n"
+                "  scope: [web, archive]\n"
+                if people
+                else ""
+            )
             + "source_url: https://example.org/story\n"
             "---\n\n## A heading\n\n" + body + "\n"
         )
@@ -72,8 +128,12 @@ def main() -> int:
         archive, problems = load_archive(root)
         elapsed = time.perf_counter() - started
     print(f"cores: {os.cpu_count()}  python: {sys.version.split()[0]}")
-    print(f"stories: {len(archive.stories)}  areas: {len(archive.areas)}  problems: {len(problems)}")
-    print(f"load and validate: {elapsed:.2f} s  ({elapsed / count * 1e6:.0f} µs per story; target < 5 s at 10,000)")
+    print(
+        f"stories: {len(archive.stories)}  areas: {len(archive.areas)}  problems: {len(problems)}"
+    )
+    print(
+        f"load and validate: {elapsed:.2f} s  ({elapsed / count * 1e6:.0f} µs per story; target < 5 s at 10,000)"
+    )
     return 0
 
 

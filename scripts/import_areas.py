@@ -20,7 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from voices.content.contract import slugify
 from voices.content.england import REGIONS
 
-NAME_SOURCE_NOTE = "Name, as listed in a 2018 list of the 150 Big Local areas held in a third-party app"
+NAME_SOURCE_NOTE = (
+    "Name, as listed in a 2018 list of the 150 Big Local areas held in a third-party app"
+)
 REGION_BY_LABEL = {label.lower(): slug for slug, label in REGIONS.items()}
 
 
@@ -38,7 +40,9 @@ def sources_for(row: dict[str, str]) -> list[dict[str, str]]:
         elif label == "region":
             url = re.match(r"(https?://\S+)(?:\s+\((.*)\))?$", text)
             if url:
-                sources.append({"url": url.group(1), "note": f"Region ({url.group(2) or 'stated'})"})
+                sources.append(
+                    {"url": url.group(1), "note": f"Region ({url.group(2) or 'stated'})"}
+                )
             elif text.startswith("same ") and la_url:
                 what = text.removeprefix("same ").strip()
                 if what.startswith("page: "):
@@ -48,8 +52,12 @@ def sources_for(row: dict[str, str]) -> list[dict[str, str]]:
                 sources.append({"url": la_url, "note": note})
             elif "derived from LA" in text:
                 lookup = text.split(": ", 1)[1] if ": " in text else text
-                sources.append({"ref": f"ONS Local Authority District to Region (December 2020) lookup; copy at {lookup}",
-                                "note": "Region, derived from the local authority"})
+                sources.append(
+                    {
+                        "ref": f"ONS Local Authority District to Region (December 2020) lookup; copy at {lookup}",
+                        "note": "Region, derived from the local authority",
+                    }
+                )
             else:
                 sources.append({"ref": text, "note": "Region"})
     return sources
@@ -69,7 +77,9 @@ def area_file(row: dict[str, str]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", type=Path)
-    parser.add_argument("--areas", type=Path, default=Path(__file__).resolve().parent.parent / "areas")
+    parser.add_argument(
+        "--areas", type=Path, default=Path(__file__).resolve().parent.parent / "areas"
+    )
     args = parser.parse_args()
     args.areas.mkdir(exist_ok=True)
     written = 0

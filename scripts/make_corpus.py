@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = "voices-corpus-1"
 WIDTH = 5  # digits in slugs and titles: example-story-00042
 
+
 def _split(text: str) -> list[str]:
     return text.split()
 
@@ -70,14 +71,44 @@ books toys games bingo quiz raffle tombola bakery baking cooking recipes vegetab
 compost bees birds wildlife hedgehogs butterflies flowerbeds planters greenhouse polytunnel
 workshop toolshed bikes scooters minibus taxi station platform timetable route stop shelter""")
 # Made-up words for the long tail: rare names, places and terms real stories are full of.
-_ONSETS = ["b", "br", "c", "ch", "cl", "d", "dr", "f", "g", "gl", "h", "k", "l", "m", "n", "p",
-           "pr", "r", "s", "sh", "st", "t", "th", "tr", "v", "w", "wh", "y"]
+_ONSETS = [
+    "b",
+    "br",
+    "c",
+    "ch",
+    "cl",
+    "d",
+    "dr",
+    "f",
+    "g",
+    "gl",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "pr",
+    "r",
+    "s",
+    "sh",
+    "st",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "w",
+    "wh",
+    "y",
+]
 _NUCLEI = ["a", "e", "i", "o", "u", "ai", "ea", "oo", "ou", "ie"]
 _CODAS = ["", "n", "r", "l", "m", "st", "nd", "ck", "th", "x", "ng", "rk", "ll", "sh"]
 _TAIL_SIZE = 6000
 
-NOTICE = ("This is generated example text for the archive's performance benchmark; "
-          "it describes no real event, place or person.")
+NOTICE = (
+    "This is generated example text for the archive's performance benchmark; "
+    "it describes no real event, place or person."
+)
 KINDS = ["story"] * 10 + ["interview"] * 5 + ["report"] * 3 + ["blog"] * 2
 OTHER_PROGRAMMES_EVERY = 6  # one story in six belongs to a programme other than big-local
 
@@ -88,7 +119,9 @@ def _vocabulary() -> tuple[list[str], list[float]]:
     seen = set(_FUNCTION) | set(_SUBJECT)
     tail: list[str] = []
     while len(tail) < _TAIL_SIZE:
-        word = "".join(rng.choice(_ONSETS) + rng.choice(_NUCLEI) for _ in range(rng.choice((2, 2, 3))))
+        word = "".join(
+            rng.choice(_ONSETS) + rng.choice(_NUCLEI) for _ in range(rng.choice((2, 2, 3)))
+        )
         word += rng.choice(_CODAS)
         if len(word) >= 5 and word not in seen:
             seen.add(word)
@@ -96,7 +129,7 @@ def _vocabulary() -> tuple[list[str], list[float]]:
     words = _FUNCTION + _SUBJECT + tail
     cumulative, total = [], 0.0
     for rank in range(1, len(words) + 1):
-        total += 1 / rank ** 1.05
+        total += 1 / rank**1.05
         cumulative.append(total)
     return words, cumulative
 
@@ -160,13 +193,19 @@ def _body(rng: random.Random, index: int, count: int, area_slugs: list[str]) -> 
                     target = _link_target(rng, index, count)
                     if target is not None:
                         at = rng.randrange(1, len(words))
-                        words[at] = f"[{words[at]} {' '.join(_words(rng, 2))}](story:{slug_of(target)})"
+                        words[at] = (
+                            f"[{words[at]} {' '.join(_words(rng, 2))}](story:{slug_of(target)})"
+                        )
                         links -= 1
                 sentences.append(_sentence(rng, words))
             out.append(" ".join(sentences))
         if section in list_sections:
-            out.append("\n".join("- " + _sentence(rng, _words(rng, rng.randint(3, 9)))
-                                 for _ in range(rng.randint(3, 5))))
+            out.append(
+                "\n".join(
+                    "- " + _sentence(rng, _words(rng, rng.randint(3, 9)))
+                    for _ in range(rng.randint(3, 5))
+                )
+            )
     area = rng.choice(area_slugs)
     out.append(f"Read more about [the area](area:{area}) on its own page.")
     return "\n\n".join(out) + "\n"
@@ -177,10 +216,15 @@ def _jpeg(rng: random.Random) -> bytes:
     from PIL import Image, ImageDraw
 
     width, height = 960, 640
-    top, bottom = [rng.randrange(40, 220) for _ in range(3)], [rng.randrange(40, 220) for _ in range(3)]
+    top, bottom = (
+        [rng.randrange(40, 220) for _ in range(3)],
+        [rng.randrange(40, 220) for _ in range(3)],
+    )
     image = Image.linear_gradient("L").resize((width, height))
-    image = Image.merge("RGB", [image.point(lambda v, a=a, b=b: a + (b - a) * v // 255)
-                                for a, b in zip(top, bottom)])
+    image = Image.merge(
+        "RGB",
+        [image.point(lambda v, a=a, b=b: a + (b - a) * v // 255) for a, b in zip(top, bottom)],
+    )
     draw = ImageDraw.Draw(image)
     for _ in range(12):
         x, y = rng.randrange(width), rng.randrange(height)
@@ -192,12 +236,15 @@ def _jpeg(rng: random.Random) -> bytes:
     return buffer.getvalue()
 
 
-def story_text(index: int, count: int, area_slugs: list[str], themes: list[str],
-               programmes: list[str]) -> tuple[str, bytes | None]:
+def story_text(
+    index: int, count: int, area_slugs: list[str], themes: list[str], programmes: list[str]
+) -> tuple[str, bytes | None]:
     """One story's file text, and its photo's bytes when it is a folder story."""
     rng = random.Random(f"{SEED}-story-{index}")
     slug = slug_of(index)
-    title = f"Example story {index:0{WIDTH}d}: " + _sentence(rng, _words(rng, rng.randint(3, 7)))[:-1]
+    title = (
+        f"Example story {index:0{WIDTH}d}: " + _sentence(rng, _words(rng, rng.randint(3, 7)))[:-1]
+    )
     date = _date(rng)
     areas = rng.sample(area_slugs, 2 if rng.random() < 0.1 else 1)
     story_themes = rng.sample(themes, rng.randint(1, 3))
@@ -207,23 +254,45 @@ def story_text(index: int, count: int, area_slugs: list[str], themes: list[str],
     photo = _jpeg(rng) if rng.random() < 0.05 and status != "withdrawn" else None
     lines = ["---", f'title: "{title}"', f"date: {date}"]
     if status == "withdrawn":
-        lines += [f"areas: [{', '.join(areas)}]", f"themes: [{', '.join(story_themes)}]",
-                  "status: withdrawn", "withdrawn:", f"  date: 2026-0{1 + index % 3}-15",
-                  "  reason: at-request-of-contributor", "---", ""]
+        lines += [
+            f"areas: [{', '.join(areas)}]",
+            f"themes: [{', '.join(story_themes)}]",
+            "status: withdrawn",
+            "withdrawn:",
+            f"  date: 2026-0{1 + index % 3}-15",
+            "  reason: at-request-of-contributor",
+            "---",
+            "",
+        ]
         return "\n".join(lines), None
-    summary = ("Generated example text for the performance benchmark, about "
-               + " ".join(_words(rng, rng.randint(6, 14))) + ".")
-    lines += [f'summary: "{summary}"', f"areas: [{', '.join(areas)}]",
-              f"themes: [{', '.join(story_themes)}]", f"kind: {kind}", f"programme: {programme}",
-              'authors: ["Example Author"]']
+    summary = (
+        "Generated example text for the performance benchmark, about "
+        + " ".join(_words(rng, rng.randint(6, 14)))
+        + "."
+    )
+    lines += [
+        f'summary: "{summary}"',
+        f"areas: [{', '.join(areas)}]",
+        f"themes: [{', '.join(story_themes)}]",
+        f"kind: {kind}",
+        f"programme: {programme}",
+        'authors: ["Example Author"]',
+    ]
     if kind == "interview":
-        lines += [f'people: ["Example Resident {index:0{WIDTH}d}"]', "consent:",
-                  f"  recorded: {date[:4]}-06-01", f"  reference: VBL-{date[:4]}-{index:0{WIDTH}d}",
-                  "  scope: [web, archive]"]
+        lines += [
+            f'people: ["Example Resident {index:0{WIDTH}d}"]',
+            "consent:",
+            f"  recorded: {date[:4]}-06-01",
+            f"  reference: VBL-{date[:4]}-{index:0{WIDTH}d}",
+            "  scope: [web, archive]",
+        ]
     if photo is not None:
-        lines += ["image:", "  src: photo.jpg",
-                  f'  alt: "Generated picture for example story {index:0{WIDTH}d}: coloured shapes on a gradient"',
-                  '  credit: "Generated for the benchmark"']
+        lines += [
+            "image:",
+            "  src: photo.jpg",
+            f'  alt: "Generated picture for example story {index:0{WIDTH}d}: coloured shapes on a gradient"',
+            '  credit: "Generated for the benchmark"',
+        ]
     if index % 100 == 7:
         lines.append(f"aliases: [/stories/old-{slug}/]")
     if index % 500 == 3:
@@ -243,8 +312,10 @@ def write_corpus(root: Path, count: int, source: Path = ROOT) -> None:
         shutil.copy(source / name, root / name)
     shutil.rmtree(root / "areas", ignore_errors=True)
     shutil.copytree(source / "areas", root / "areas")
-    for area in sorted((root / "areas").rglob("*.md")):  # the repository's stories are not in the corpus:
-        text = area.read_text(encoding="utf-8")       # links to them become their text
+    for area in sorted(
+        (root / "areas").rglob("*.md")
+    ):  # the repository's stories are not in the corpus:
+        text = area.read_text(encoding="utf-8")  # links to them become their text
         area.write_text(re.sub(r"\[([^\]]*)\]\(story:[^)]*\)", r"\1", text), encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     stories = root / "stories"
@@ -252,8 +323,11 @@ def write_corpus(root: Path, count: int, source: Path = ROOT) -> None:
     stories.mkdir()
     if (source / "stories" / "_template.md").is_file():  # the guide shows it
         shutil.copy(source / "stories" / "_template.md", stories / "_template.md")
-    area_slugs = sorted(p.stem if p.suffix == ".md" else p.name for p in (source / "areas").iterdir()
-                        if p.suffix == ".md" or (p / "index.md").is_file())
+    area_slugs = sorted(
+        p.stem if p.suffix == ".md" else p.name
+        for p in (source / "areas").iterdir()
+        if p.suffix == ".md" or (p / "index.md").is_file()
+    )
     taxonomy = yaml.safe_load((source / "taxonomy.yml").read_text(encoding="utf-8"))
     themes = [entry["slug"] for entry in taxonomy["themes"]]
     programmes = [entry["slug"] for entry in taxonomy["programmes"]]
@@ -280,4 +354,3 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
-

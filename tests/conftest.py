@@ -87,7 +87,9 @@ class TinyArchive:
     def only(self, field: str) -> Problem:
         """The single problem about ``field``; fails with the full list otherwise."""
         found = [p for p in self.problems() if p.field == field]
-        assert len(found) == 1, f"expected one problem for {field!r}, got: {[str(p) for p in self.problems()]}"
+        assert len(found) == 1, (
+            f"expected one problem for {field!r}, got: {[str(p) for p in self.problems()]}"
+        )
         return found[0]
 
 
@@ -96,10 +98,29 @@ def tiny(tmp_path: Path) -> TinyArchive:
     return TinyArchive(tmp_path)
 
 
-def mkdocs_build(config: Path, site: Path, *extra: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(
+    config: Path, site: Path, *extra: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """A strict build, run in ``cwd``."""
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config),
-                           "-d", str(site), *extra], capture_output=True, text=True, env=ENV, check=False, cwd=cwd)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(config),
+            "-d",
+            str(site),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
+        cwd=cwd,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -21,13 +21,21 @@ GPS = {1: "N", 2: (50.0, 20.0, 0.0), 3: "W", 4: (4.0, 45.0, 0.0)}
 
 def xmp(marker: str, gps: bool = True) -> bytes:
     """An XMP packet naming ``marker`` as the creator, with a GPS position when asked."""
-    position = ("<exif:GPSLatitude>50,20.0N</exif:GPSLatitude>"
-                "<exif:GPSLongitude>4,45.0W</exif:GPSLongitude>") if gps else ""
-    return ('<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
-            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-            '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:exif="http://ns.adobe.com/exif/1.0/">'
-            f"<dc:creator><rdf:Seq><rdf:li>{marker}</rdf:li></rdf:Seq></dc:creator>{position}"
-            '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>').encode()
+    position = (
+        (
+            "<exif:GPSLatitude>50,20.0N</exif:GPSLatitude>"
+            "<exif:GPSLongitude>4,45.0W</exif:GPSLongitude>"
+        )
+        if gps
+        else ""
+    )
+    return (
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:exif="http://ns.adobe.com/exif/1.0/">'
+        f"<dc:creator><rdf:Seq><rdf:li>{marker}</rdf:li></rdf:Seq></dc:creator>{position}"
+        '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
 
 
 def _image() -> Image.Image:
@@ -96,18 +104,32 @@ def mp4_xyz(marker: str) -> bytes:
     """An ISO-BMFF file (MP4/M4A/MOV) with a ``©xyz`` location and a ``©nam`` title."""
     xyz = _box(b"\xa9xyz", struct.pack(">HH", 18, 0) + b"+50.3333-004.7500/")
     name = _box(b"\xa9nam", struct.pack(">HH", len(marker), 0) + marker.encode())
-    return _box(b"ftyp", b"M4A \x00\x00\x02\x00isomM4A ") + _box(b"moov", _box(b"udta", xyz + name)) \
+    return (
+        _box(b"ftyp", b"M4A \x00\x00\x02\x00isomM4A ")
+        + _box(b"moov", _box(b"udta", xyz + name))
         + _box(b"mdat", b"\x00" * 16)
+    )
 
 
 def flac_vorbis(marker: str) -> bytes:
     """A FLAC stream whose Vorbis comment block holds a LOCATION and an ARTIST."""
     info = struct.pack(">HH", 4096, 4096) + b"\x00" * 30  # a 34-byte STREAMINFO
-    comments = [f"ARTIST={marker}".encode(), b"LOCATION=50.3333,-4.7500", b"GEO_LOCATION=50.3333 -4.7500"]
+    comments = [
+        f"ARTIST={marker}".encode(),
+        b"LOCATION=50.3333,-4.7500",
+        b"GEO_LOCATION=50.3333 -4.7500",
+    ]
     vorbis = struct.pack("<I", 6) + b"voices" + struct.pack("<I", len(comments))
     vorbis += b"".join(struct.pack("<I", len(c)) + c for c in comments)
-    return (b"fLaC" + bytes([0]) + len(info).to_bytes(3, "big") + info
-            + bytes([0x80 | 4]) + len(vorbis).to_bytes(3, "big") + vorbis)
+    return (
+        b"fLaC"
+        + bytes([0])
+        + len(info).to_bytes(3, "big")
+        + info
+        + bytes([0x80 | 4])
+        + len(vorbis).to_bytes(3, "big")
+        + vorbis
+    )
 
 
 def mp3_id3v1(marker: str) -> bytes:
@@ -115,12 +137,21 @@ def mp3_id3v1(marker: str) -> bytes:
     frame = b"\xff\xfb\x90\x00" + b"\x00" * 413
     # The marker is not put in the tag: the corpus replaces it with a longer word, and an ID3v1
     # tag is exactly the last 128 bytes.
-    tag = (b"TAG" + b"Recording".ljust(30, b"\x00") + b"Example Person".ljust(30, b"\x00")
-           + b"".ljust(30, b"\x00") + b"2019" + b"GPS 50.3333N 4.7500W".ljust(30, b"\x00") + b"\x0c")
+    tag = (
+        b"TAG"
+        + b"Recording".ljust(30, b"\x00")
+        + b"Example Person".ljust(30, b"\x00")
+        + b"".ljust(30, b"\x00")
+        + b"2019"
+        + b"GPS 50.3333N 4.7500W".ljust(30, b"\x00")
+        + b"\x0c"
+    )
     return frame * 4 + tag
 
 
-def pdf(marker: str, gps: bool = False, compressed_xmp: bool = False, info_author: bool = False) -> bytes:
+def pdf(
+    marker: str, gps: bool = False, compressed_xmp: bool = False, info_author: bool = False
+) -> bytes:
     """A one-page PDF whose XMP names ``marker`` as the creator; with ``gps`` it holds a position
     too, with ``compressed_xmp`` the XMP is deflated, with ``info_author`` the document
     information names ``marker`` as the author."""
@@ -132,7 +163,8 @@ def pdf(marker: str, gps: bool = False, compressed_xmp: bool = False, info_autho
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
         f"<< /Type /Metadata /Subtype /XML {filters}/Length {len(stream)} >>\nstream\n".encode()
-        + stream + b"\nendstream",
+        + stream
+        + b"\nendstream",
     ]
     if info_author:
         objects.append(f"<< /Author ({marker}) /Title (Minutes) >>".encode())
@@ -151,7 +183,7 @@ def pdf(marker: str, gps: bool = False, compressed_xmp: bool = False, info_autho
 
 def html_polyglot_pdf(host: str) -> bytes:
     """A file named .pdf that every browser sniffing it reads as HTML with a script."""
-    return (f"<!doctype html><html><script src=\"https://{host}/x.js\"></script>"
-            f"<img src=x onerror=alert(1)>\n%PDF-1.4\n%%EOF\n").encode()
-
-
+    return (
+        f'<!doctype html><html><script src="https://{host}/x.js"></script>'
+        f"<img src=x onerror=alert(1)>\n%PDF-1.4\n%%EOF\n"
+    ).encode()

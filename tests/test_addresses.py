@@ -14,29 +14,67 @@ RESERVED_HINT = "an alias is an old address of this story, e.g. /stories/old-nam
 
 
 def with_aliases(*aliases: str) -> str:
-    return GOOD_STORY.replace("themes: [environment]\n", f"themes: [environment]\naliases: [{', '.join(aliases)}]\n")
+    return GOOD_STORY.replace(
+        "themes: [environment]\n", f"themes: [environment]\naliases: [{', '.join(aliases)}]\n"
+    )
 
 
-@pytest.mark.parametrize("alias", [
-    "/feed.xml", "/FEED.XML", "/urls.txt", "/404.html", "/sitemap.xml", "/sitemap.xml.gz", "/robots.txt",
-    "/assets/", "/assets/javascripts/bundle.js", "/data/stories.json", "/data/", "/schema/story.schema.json",
-    "/pagefind/pagefind.js", "/themes/", "/themes/environment/page/2/", "/regions/", "/years/2019/",
-    "/kinds/", "/programmes/big-local/", "/staff/gaps/", "/areas/par-bay/feed.xml", "/areas/old-name/",
-    "/stories/page/2/", "/stories/index/", "/stories/old-name/photo.jpg", "/guide/old-page/",
-    "/policies/privacy/",
-])
+@pytest.mark.parametrize(
+    "alias",
+    [
+        "/feed.xml",
+        "/FEED.XML",
+        "/urls.txt",
+        "/404.html",
+        "/sitemap.xml",
+        "/sitemap.xml.gz",
+        "/robots.txt",
+        "/assets/",
+        "/assets/javascripts/bundle.js",
+        "/data/stories.json",
+        "/data/",
+        "/schema/story.schema.json",
+        "/pagefind/pagefind.js",
+        "/themes/",
+        "/themes/environment/page/2/",
+        "/regions/",
+        "/years/2019/",
+        "/kinds/",
+        "/programmes/big-local/",
+        "/staff/gaps/",
+        "/areas/par-bay/feed.xml",
+        "/areas/old-name/",
+        "/stories/page/2/",
+        "/stories/index/",
+        "/stories/old-name/photo.jpg",
+        "/guide/old-page/",
+        "/policies/privacy/",
+    ],
+)
 def test_an_alias_onto_the_sites_own_pages_and_files_is_refused(tiny, alias):
     (tiny.root / "docs" / "guide").mkdir()
     (tiny.root / "docs" / "guide" / "index.md").write_text("# Guide\n", encoding="utf-8")
     (tiny.root / "docs" / "policies.md").write_text("# Policies\n", encoding="utf-8")
     tiny.story("moved", with_aliases(alias))
     assert [str(p) for p in tiny.problems()] == [
-        (f"stories/moved.md:7: aliases[1]: {alias} is an address the archive's own pages and files use "
-        f"({RESERVED_HINT})")]
+        (
+            f"stories/moved.md:7: aliases[1]: {alias} is an address the archive's own pages and files use "
+            f"({RESERVED_HINT})"
+        )
+    ]
 
 
-@pytest.mark.parametrize("alias", ["/stories/old-name/", "/stories/old-name", "/stories/old-name.html",
-                                   "/news/buses.html", "/news/2019/buses/", "/feeds/old.xml"])
+@pytest.mark.parametrize(
+    "alias",
+    [
+        "/stories/old-name/",
+        "/stories/old-name",
+        "/stories/old-name.html",
+        "/news/buses.html",
+        "/news/2019/buses/",
+        "/feeds/old.xml",
+    ],
+)
 def test_an_old_address_outside_them_is_fine(tiny, alias):
     tiny.story("moved", with_aliases(alias))
     assert tiny.problems() == []
@@ -49,26 +87,37 @@ def test_an_alias_onto_a_page_that_exists_says_which(tiny):
     hint = "an alias is an old address that no longer has its own page"
     assert [str(p) for p in tiny.problems()] == [
         f"stories/moved.md:7: aliases[1]: /search/ is the address of a page that exists (docs/ page) ({hint})",
-        (f"stories/moved.md:7: aliases[2]: /stories/other/ is the address of a page that exists "
-        f"(stories/other.md) ({hint})"),
-        f"stories/moved.md:7: aliases[3]: / is the address of a page that exists (docs/ page) ({hint})"]
+        (
+            f"stories/moved.md:7: aliases[2]: /stories/other/ is the address of a page that exists "
+            f"(stories/other.md) ({hint})"
+        ),
+        f"stories/moved.md:7: aliases[3]: / is the address of a page that exists (docs/ page) ({hint})",
+    ]
 
 
-@pytest.mark.parametrize("alias", ["/./feed.xml", "/data//stories.json", "//tracker.example/x", "/a\\\\b/"])
+@pytest.mark.parametrize(
+    "alias", ["/./feed.xml", "/data//stories.json", "//tracker.example/x", "/a\\\\b/"]
+)
 def test_an_alias_that_names_another_address_than_it_seems(tiny, alias):
     tiny.story("moved", with_aliases(f'"{alias}"'))
     shown = alias.replace("\\\\", "\\")
     assert [str(p) for p in tiny.problems()] == [
-        (f"stories/moved.md:7: aliases[1]: “{shown}” is not a path on this site (write the old address without "
-        "the domain, starting with /, e.g. /stories/old-name/)")]
+        (
+            f"stories/moved.md:7: aliases[1]: “{shown}” is not a path on this site (write the old address without "
+            "the domain, starting with /, e.g. /stories/old-name/)"
+        )
+    ]
 
 
 def test_an_alias_inside_another_alias_is_refused(tiny):
     tiny.story("one", with_aliases("/news/buses.html"))
     tiny.story("two", with_aliases("/news/buses.html/more/"))
     assert [str(p) for p in tiny.problems()] == [
-        ("stories/two.md:7: aliases[1]: /news/buses.html/more/ is inside another alias's address "
-        "(/news/buses.html) (keep one of the two; an old address ending in .html cannot hold others)")]
+        (
+            "stories/two.md:7: aliases[1]: /news/buses.html/more/ is inside another alias's address "
+            "(/news/buses.html) (keep one of the two; an old address ending in .html cannot hold others)"
+        )
+    ]
 
 
 @pytest.mark.parametrize("folder", ["stories", "areas"])
@@ -76,8 +125,11 @@ def test_a_story_or_area_called_index_is_refused(tiny, folder):
     text = GOOD_STORY if folder == "stories" else "---\nname: Index\n---\n"
     (tiny.root / folder / "index.md").write_text(text, encoding="utf-8")
     assert [str(p) for p in tiny.problems()] == [
-        (f"{folder}/index.md:1: file name: “index” cannot be the name of a story or area: /{folder}/index/ is the "
-        f"list of all {folder} (rename the file to a short name of its own, e.g. our-garden.md)")]
+        (
+            f"{folder}/index.md:1: file name: “index” cannot be the name of a story or area: /{folder}/index/ is the "
+            f"list of all {folder} (rename the file to a short name of its own, e.g. our-garden.md)"
+        )
+    ]
 
 
 def test_a_theme_called_index_is_refused(tiny):
@@ -88,18 +140,32 @@ def test_a_theme_called_index_is_refused(tiny):
     taxonomy.write_text(text[:first_theme] + "slug: index" + text[end:], encoding="utf-8")
     line = text.count("\n", 0, first_theme) + 1
     problems = [str(p) for p in tiny.problems() if p.path == "taxonomy.yml"]
-    assert problems == [(f"taxonomy.yml:{line}: themes[1].slug: “index” cannot be a slug: /themes/index/ is the "
-                        "list of all themes (give the entry a name of its own)")]
+    assert problems == [
+        (
+            f"taxonomy.yml:{line}: themes[1].slug: “index” cannot be a slug: /themes/index/ is the "
+            "list of all themes (give the entry a name of its own)"
+        )
+    ]
 
 
 def test_voices_check_refuses_what_the_build_could_not_write(tiny):
     # Each of these passed the check and then stopped the build with IsADirectoryError.
     tiny.story("moved", with_aliases("/feed.xml", "/urls.txt", "/data/stories.json", "/assets/"))
-    result = subprocess.run([sys.executable, "-m", "voices", "--root", str(tiny.root), "check"],
-                            capture_output=True, text=True, env=ENV, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "voices", "--root", str(tiny.root), "check"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 1
     assert [line.split(": ", 2)[1] for line in result.stdout.splitlines()] == [
-        "aliases[1]", "aliases[2]", "aliases[3]", "aliases[4]"]
+        "aliases[1]",
+        "aliases[2]",
+        "aliases[3]",
+        "aliases[4]",
+    ]
     assert "Traceback" not in result.stderr
 
 

@@ -72,8 +72,12 @@ def test_started_year(tiny):
 
 
 def test_source_needs_url_or_ref(tiny):
-    tiny.area("example", GOOD_AREA.replace("  - url: https://example.org/source\n", "  - note: x\n").replace(
-        "    note: local authority\n", ""))
+    tiny.area(
+        "example",
+        GOOD_AREA.replace("  - url: https://example.org/source\n", "  - note: x\n").replace(
+            "    note: local authority\n", ""
+        ),
+    )
     problem = tiny.only("sources[1]")
     assert problem.line == 12 and "url or a ref" in problem.message
 
@@ -81,7 +85,9 @@ def test_source_needs_url_or_ref(tiny):
 def test_unknown_area_key(tiny):
     tiny.area("example", GOOD_AREA.replace("started: 2012", "sumary: x"))
     problem = tiny.only("sumary")
-    assert "not a field areas can have" in problem.message and problem.hint == "did you mean summary?"
+    assert (
+        "not a field areas can have" in problem.message and problem.hint == "did you mean summary?"
+    )
 
 
 def test_unknown_programme(tiny):
@@ -101,5 +107,7 @@ def test_website_must_be_a_web_address(tiny):
 
 def test_a_story_in_a_deleted_area_is_reported(tiny):
     (tiny.root / "areas" / "ramsey.md").unlink()
-    tiny.story("s", "---\ntitle: T\ndate: 2019\nsummary: S\nareas: [ramsey]\nthemes: [skills]\n---\n")
+    tiny.story(
+        "s", "---\ntitle: T\ndate: 2019\nsummary: S\nareas: [ramsey]\nthemes: [skills]\n---\n"
+    )
     assert "not a known area" in tiny.only("areas[1]").message

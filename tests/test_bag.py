@@ -78,7 +78,9 @@ def test_nothing_of_drafts_or_withdrawn_stories_is_anywhere_in_the_bag(bag):
 
 def test_no_image_in_the_bag_carries_metadata(bag):
     images = [f for f in files_of(bag) if f.suffix.lower() in IMAGE_SUFFIXES]
-    assert any(f.parent.name == "garden" and f.name == "garden.jpg" for f in images)  # the scrubbed original
+    assert any(
+        f.parent.name == "garden" and f.name == "garden.jpg" for f in images
+    )  # the scrubbed original
     assert not [f for f in images if f.name == "spare.jpg"]  # in the folder, used by nothing
     for image in images:
         data = image.read_bytes()
@@ -89,7 +91,9 @@ def test_no_image_in_the_bag_carries_metadata(bag):
 
 def test_the_site_opens_from_disk_and_passes_the_leak_audit(bag, archive_root):
     site = bag / "data" / "site"
-    assert (site / "index.html").is_file() and (site / "stories" / "garden" / "index.html").is_file()
+    assert (site / "index.html").is_file() and (
+        site / "stories" / "garden" / "index.html"
+    ).is_file()
     assert (site / "search.html").is_file() and not (site / "pagefind").exists()
     built, problems = SiteBuild.load(archive_root)
     assert problems == [] and built.audit(site) == []
@@ -98,16 +102,36 @@ def test_the_site_opens_from_disk_and_passes_the_leak_audit(bag, archive_root):
 def test_exports_readme_and_bag_info(bag):
     exports = bag / "data" / "exports"
     stories = (exports / "stories.csv").read_text(encoding="utf-8")
-    assert "garden" in stories and "buses" in stories and "secret" not in stories and "gone" not in stories
-    for name in ("stories.json", "areas.csv", "areas.json", "datapackage.json", "story.schema.json"):
+    assert (
+        "garden" in stories
+        and "buses" in stories
+        and "secret" not in stories
+        and "gone" not in stories
+    )
+    for name in (
+        "stories.json",
+        "areas.csv",
+        "areas.json",
+        "datapackage.json",
+        "story.schema.json",
+    ):
         assert (exports / name).is_file(), name
-    assert (bag / "data" / "requirements.lock").read_text() == (REPO / "requirements.lock").read_text()
+    assert (bag / "data" / "requirements.lock").read_text() == (
+        REPO / "requirements.lock"
+    ).read_text()
     readme = (bag / "data" / "README.txt").read_text(encoding="utf-8")
-    for needed in ("Open data/site/index.html", "Python 3.11.5", "pip install --require-hashes -r requirements.lock",
-                   "mkdocs build", "voices assemble"):
+    for needed in (
+        "Open data/site/index.html",
+        "Python 3.11.5",
+        "pip install --require-hashes -r requirements.lock",
+        "mkdocs build",
+        "voices assemble",
+    ):
         assert needed in readme, needed
     info = bagit.Bag(str(bag)).info
-    assert info["Source-Organization"].startswith("[To be confirmed")  # from archive.yml, for custodians to fill
+    assert info["Source-Organization"].startswith(
+        "[To be confirmed"
+    )  # from archive.yml, for custodians to fill
     assert info["External-Identifier"] == "https://example.org/voices-of-big-local/"
     assert "2 published stories" in info["External-Description"] and info["Bagging-Date"]
 
@@ -117,10 +141,17 @@ def test_the_sources_check_clean_and_rebuild_the_site(bag, tmp_path):
     shutil.copytree(bag / "data" / "sources", sources)
     archive, problems = load_archive(sources)
     assert problems == []
-    assert {s.slug for s in archive.stories.values() if s.meta.status == "published"} == {"garden", "buses"}
+    assert {s.slug for s in archive.stories.values() if s.meta.status == "published"} == {
+        "garden",
+        "buses",
+    }
     notice = (sources / "stories" / "gone.md").read_text(encoding="utf-8")
     assert "status: withdrawn" in notice and "Gone story" in notice and "#" not in notice
-    assert sorted(p.name for p in (sources / "stories" / "garden").iterdir()) == ["garden.jpg", "index.md", "report.pdf"]
+    assert sorted(p.name for p in (sources / "stories" / "garden").iterdir()) == [
+        "garden.jpg",
+        "index.md",
+        "report.pdf",
+    ]
     result = mkdocs_build(sources / "mkdocs.yml", tmp_path / "rebuilt")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "rebuilt" / "stories" / "garden" / "index.html").is_file()
@@ -137,5 +168,17 @@ def test_an_existing_folder_with_files_is_refused(archive_root, tmp_path, capsys
 def test_a_site_that_is_not_an_offline_copy_is_refused(archive_root, tmp_path, capsys):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "index.html").write_text("<html></html>", encoding="utf-8")
-    assert main(["--root", str(archive_root), "bag", str(tmp_path / "out"), "--site", str(tmp_path / "site")]) == 2
+    assert (
+        main(
+            [
+                "--root",
+                str(archive_root),
+                "bag",
+                str(tmp_path / "out"),
+                "--site",
+                str(tmp_path / "site"),
+            ]
+        )
+        == 2
+    )
     assert "is not an offline copy" in capsys.readouterr().err

@@ -39,10 +39,13 @@ def test_a_bag_unpacked_elsewhere_rebuilds_the_same_site(tmp_path):
         shutil.copy(REPO / name, root / name)
     for folder in ("voices", "scripts"):  # the code, as a clone has it
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "stories" / "_template.md").write_text((REPO / "stories" / "_template.md").read_text(encoding="utf-8"),
-                                                   encoding="utf-8")
+    (root / "stories" / "_template.md").write_text(
+        (REPO / "stories" / "_template.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     shutil.copytree(REPO / "docs" / "guide", root / "docs" / "guide")  # shows the template
-    shutil.copytree(REPO / "docs" / "policies", root / "docs" / "policies", dirs_exist_ok=True)  # it links to them
+    shutil.copytree(
+        REPO / "docs" / "policies", root / "docs" / "policies", dirs_exist_ok=True
+    )  # it links to them
     for file in root.rglob("*"):
         if file.is_file():
             os.utime(file, (OLD, OLD))
@@ -60,15 +63,30 @@ def test_a_bag_unpacked_elsewhere_rebuilds_the_same_site(tmp_path):
     env = {key: value for key, value in ENV.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
 
     def run(*command: str) -> None:
-        done = subprocess.run(command, cwd=clean, env=env, capture_output=True, text=True, check=False)
-        assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+        done = subprocess.run(
+            command, cwd=clean, env=env, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, (
+            f"{' '.join(command)}:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+        )
 
     run(sys.executable, "-m", "venv", str(venv))
-    run(str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--require-hashes", "-r", "requirements.lock")
+    run(
+        str(venv / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--require-hashes",
+        "-r",
+        "requirements.lock",
+    )
     run(str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
     run(str(venv / "bin" / "voices"), "check")
     run(str(venv / "bin" / "mkdocs"), "build", "--strict")
     rebuilt = clean / "site"
     assert html_files(rebuilt) == html_files(original)
     assert sitemap_dates(rebuilt) == sitemap_dates(original)
-    assert "Example:" in (rebuilt / "guide" / "index.html").read_text(encoding="utf-8")  # the template, shown
+    assert "Example:" in (rebuilt / "guide" / "index.html").read_text(
+        encoding="utf-8"
+    )  # the template, shown

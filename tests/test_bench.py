@@ -14,15 +14,38 @@ from bench_build import Measured, SizeResult, compare_sites, marginal
 
 def test_a_small_run_reports_every_phase_and_writes_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "bench_build.py"), "--sizes", "12",
-                             "--no-search", "--repeat", "2", "--json", str(out)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "bench_build.py"),
+            "--sizes",
+            "12",
+            "--no-search",
+            "--repeat",
+            "2",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     run = data["results"][0]
-    assert set(run["build"]["phases"]) >= {"load and validate", "assemble", "images", "render", "search index",
-                                           "exports", "audit"}
+    assert set(run["build"]["phases"]) >= {
+        "load and validate",
+        "assemble",
+        "images",
+        "render",
+        "search index",
+        "exports",
+        "audit",
+    }
     assert run["build"]["seconds"] > 0 and run["rebuild"]["seconds"] > 0
-    assert len(run["cold_runs"]) == 2 and round(run["build"]["seconds"], 2) in run["cold_runs"]  # the median run
+    assert (
+        len(run["cold_runs"]) == 2 and round(run["build"]["seconds"], 2) in run["cold_runs"]
+    )  # the median run
     assert run["build"]["peak_tree_mb"] > 20  # a Python process running MkDocs, at least
     assert 5 < run["story_page_median_kb"] <= run["story_page_max_kb"] < 200
     assert data["machine"]["cores"] >= 1 and data["versions"]["mkdocs"] == "1.6.1"
@@ -39,8 +62,11 @@ def test_comparing_sites_names_every_file_that_differs(tmp_path: Path) -> None:
     (after / "stories" / "a" / "index.html").write_text("<p>changed</p>", encoding="utf-8")
     (after / "new.html").write_text("", encoding="utf-8")
     (before / "gone.html").write_text("", encoding="utf-8")
-    assert compare_sites(before, after) == ["only before: gone.html", "only after: new.html",
-                                            "differs: stories/a/index.html"]
+    assert compare_sites(before, after) == [
+        "only before: gone.html",
+        "only after: new.html",
+        "differs: stories/a/index.html",
+    ]
 
 
 def test_marginal_cost_compares_the_two_spans() -> None:
@@ -48,7 +74,11 @@ def test_marginal_cost_compares_the_two_spans() -> None:
         return SizeResult(stories, stories, (0, 0), 0.0, Measured(seconds, 0, 0))
 
     flat = marginal([result(1000, 20), result(5000, 100), result(10000, 200)])
-    assert flat["ms_per_story_first"] == 20 and flat["ms_per_story_second"] == 20 and flat["ratio"] == 1
+    assert (
+        flat["ms_per_story_first"] == 20
+        and flat["ms_per_story_second"] == 20
+        and flat["ratio"] == 1
+    )
     growing = marginal([result(1000, 20), result(5000, 100), result(10000, 300)])
     assert growing["ratio"] == 2
 
@@ -57,10 +87,16 @@ def test_pagefind_files_written_in_a_varying_order_still_compare_equal(tmp_path:
     import gzip
 
     before, after = tmp_path / "before", tmp_path / "after"
-    for site, name, data in ((before, "en-gb_1234abc", b"pagefind_dcd area theme"),
-                             (after, "en-gb_9876fed", b"pagefind_dcd theme area")):
+    for site, name, data in (
+        (before, "en-gb_1234abc", b"pagefind_dcd area theme"),
+        (after, "en-gb_9876fed", b"pagefind_dcd theme area"),
+    ):
         (site / "pagefind" / "filter").mkdir(parents=True)
         (site / "pagefind" / "filter" / f"{name}.pf_filter").write_bytes(gzip.compress(data))
     assert compare_sites(before, after) == []
-    (after / "pagefind" / "filter" / "en-gb_9876fed.pf_filter").write_bytes(gzip.compress(b"pagefind_dcd theme arex"))
-    assert compare_sites(before, after) == ["differs: Pagefind's filter or metadata files (compared in any order)"]
+    (after / "pagefind" / "filter" / "en-gb_9876fed.pf_filter").write_bytes(
+        gzip.compress(b"pagefind_dcd theme arex")
+    )
+    assert compare_sites(before, after) == [
+        "differs: Pagefind's filter or metadata files (compared in any order)"
+    ]

@@ -11,8 +11,10 @@ from test_site_pages import make_site
 
 from voices.build.lock import BuildBusy, BuildLock
 
-BUSY = ("another build is running in this folder (process {pid}); wait for it to finish, or stop it, "
-        "then build again (the lock is .cache/build.lock)")
+BUSY = (
+    "another build is running in this folder (process {pid}); wait for it to finish, or stop it, "
+    "then build again (the lock is .cache/build.lock)"
+)
 
 
 def test_a_second_lock_is_refused_until_the_first_is_released(tmp_path):

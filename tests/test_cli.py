@@ -38,8 +38,10 @@ def test_github_annotations_and_job_summary(tiny, capsys, monkeypatch, tmp_path)
     tiny.story("one", GOOD_STORY.replace("title: A good story", "title: Yes"))
     assert main(["--root", str(tiny.root), "check"]) == 1
     out = capsys.readouterr().out
-    assert ('::error file=stories/one.md,line=2,title=title::must be text, but YAML reads Yes as yes/no '
-            '(put it in double quotes: title: "Yes")') in out.splitlines()
+    assert (
+        "::error file=stories/one.md,line=2,title=title::must be text, but YAML reads Yes as yes/no "
+        '(put it in double quotes: title: "Yes")'
+    ) in out.splitlines()
     assert "`stories/one.md:2` **title**" in summary.read_text(encoding="utf-8")
 
 
@@ -62,15 +64,25 @@ def test_outside_an_archive_exits_2(tmp_path, capsys):
 
 def test_console_script_runs_from_a_subfolder(tiny):
     tiny.story("one", GOOD_STORY.replace("title: A good story", "title: Yes"))
-    result = subprocess.run([sys.executable, "-m", "voices", "check"], cwd=tiny.root / "stories",
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "voices", "check"],
+        cwd=tiny.root / "stories",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert result.stdout.startswith("stories/one.md:2: title:")
     assert "Traceback" not in result.stderr
 
 
 def test_check_reports_body_problems_too(tiny, capsys):
-    tiny.story("links", GOOD_STORY.replace("The story's text.", "See [x](story:nowhere).\n\n<iframe src=x></iframe>"))
+    tiny.story(
+        "links",
+        GOOD_STORY.replace(
+            "The story's text.", "See [x](story:nowhere).\n\n<iframe src=x></iframe>"
+        ),
+    )
     assert main(["--root", str(tiny.root), "check"]) == 1
     out = capsys.readouterr().out
     assert "stories/links.md:9: body: links to story:nowhere, which does not exist" in out

@@ -29,7 +29,9 @@ def gps_jpeg() -> bytes:
     return photo.getvalue()
 
 
-def folder_story(tiny, more: str = "", body: str = "", files: dict[str, bytes] | None = None, slug: str = "s"):
+def folder_story(
+    tiny, more: str = "", body: str = "", files: dict[str, bytes] | None = None, slug: str = "s"
+):
     return tiny.story(slug, story("A story", "2019", more=more, body=body), files=files or {})
 
 
@@ -45,59 +47,96 @@ def one(tiny, text: str):
 
 # --- item 2: types on the allow-list, and what the bytes say --------------------------------
 
+
 def test_an_html_attachment_is_refused_naming_file_line_and_allowed_types(tiny):
-    folder_story(tiny, "attachments:\n  - src: evil.html\n    title: Report\n",
-                 files={"evil.html": b"<script>alert(1)</script>"})
+    folder_story(
+        tiny,
+        "attachments:\n  - src: evil.html\n    title: Report\n",
+        files={"evil.html": b"<script>alert(1)</script>"},
+    )
     problem = one(tiny, "evil.html")
-    assert problem.path == "stories/s/index.md" and problem.line == 8 and problem.field == "attachments[1].src"
+    assert (
+        problem.path == "stories/s/index.md"
+        and problem.line == 8
+        and problem.field == "attachments[1].src"
+    )
     assert "cannot publish" in problem.message and problem.hint == ALLOWED_TYPES_HINT
 
 
-@pytest.mark.parametrize("body", [
-    "Run [this](script.js).",
-    "Run [this][r].\n\n[r]: script.js",
-    'Run <span markdown="1">[this](./script.js)</span>.',
-    "Run [this](script.js#top).",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Run [this](script.js).",
+        "Run [this][r].\n\n[r]: script.js",
+        'Run <span markdown="1">[this](./script.js)</span>.',
+        "Run [this](script.js#top).",
+    ],
+)
 def test_a_body_link_to_a_script_is_refused_with_its_line(tiny, body):
     folder_story(tiny, body=body, files={"script.js": b"alert(1)"})
     problem = one(tiny, "body: the file ")
     assert "script.js" in problem.message and problem.hint == ALLOWED_TYPES_HINT
-    assert problem.line == 9 + body.count("\n")  # the line the address is written on (reference: its definition)
-    assert not [p for p in tiny.problems() if p.path == "stories/s/script.js"]  # said once, where it is used
+    assert problem.line == 9 + body.count(
+        "\n"
+    )  # the line the address is written on (reference: its definition)
+    assert not [
+        p for p in tiny.problems() if p.path == "stories/s/script.js"
+    ]  # said once, where it is used
 
 
-@pytest.mark.parametrize("name, content, inside", [
-    ("report.pdf", b"<html><script>alert(1)</script></html>", "web page"),
-    ("film.mp4", b"<!DOCTYPE html><script>alert(1)</script>", "web page"),
-    ("notes.txt", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "web page"),
-    ("notes.txt", b"\xff\xfe<\0s\0v\0g\0 \0o\0n\0l\0o\0a\0d\0=\0x\0>\0", "web page"),  # UTF-16
-    ("data.csv", b"\x89PNG\r\n\x1a\n" + bytes(40), "a PNG file"),
-    ("talk.mp3", SMALL_MP4, "MP4"),
-])
+@pytest.mark.parametrize(
+    "name, content, inside",
+    [
+        ("report.pdf", b"<html><script>alert(1)</script></html>", "web page"),
+        ("film.mp4", b"<!DOCTYPE html><script>alert(1)</script>", "web page"),
+        ("notes.txt", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "web page"),
+        ("notes.txt", b"\xff\xfe<\0s\0v\0g\0 \0o\0n\0l\0o\0a\0d\0=\0x\0>\0", "web page"),  # UTF-16
+        ("data.csv", b"\x89PNG\r\n\x1a\n" + bytes(40), "a PNG file"),
+        ("talk.mp3", SMALL_MP4, "MP4"),
+    ],
+)
 def test_a_file_that_is_not_what_its_name_says_is_refused(tiny, name, content, inside):
     folder_story(tiny, f"attachments:\n  - src: {name}\n    title: Report\n", files={name: content})
     problem = one(tiny, name)
-    assert problem.line == 8 and f"ends in {Path(name).suffix}" in problem.message and inside in problem.message
+    assert (
+        problem.line == 8
+        and f"ends in {Path(name).suffix}" in problem.message
+        and inside in problem.message
+    )
 
 
 def test_captions_must_really_be_webvtt(tiny):
-    folder_story(tiny, "media:\n  - src: film.mp4\n    type: video\n    transcript: Words.\n    captions: film.vtt\n",
-                 files={"film.mp4": SMALL_MP4, "film.vtt": b"<html><script>alert(1)</script>"})
+    folder_story(
+        tiny,
+        "media:\n  - src: film.mp4\n    type: video\n    transcript: Words.\n    captions: film.vtt\n",
+        files={"film.mp4": SMALL_MP4, "film.vtt": b"<html><script>alert(1)</script>"},
+    )
     assert "film.vtt" in str(one(tiny, "media[1].captions"))
 
 
 def test_control_characters_in_names_are_refused_in_content_and_in_folders(tiny):
     name = f"report{RLO}fdp.exe"
-    folder_story(tiny, f'attachments:\n  - src: "{name}"\n    title: Report\n', files={name: SMALL_PDF})
+    folder_story(
+        tiny, f'attachments:\n  - src: "{name}"\n    title: Report\n', files={name: SMALL_PDF}
+    )
     found = [p for p in tiny.problems() if "control character (U+202E)" in p.message]
-    assert {(p.path, p.field) for p in found} == {("stories/s/index.md", "attachments[1].src"),
-                                                 (f"stories/s/{name}", "file")}
+    assert {(p.path, p.field) for p in found} == {
+        ("stories/s/index.md", "attachments[1].src"),
+        (f"stories/s/{name}", "file"),
+    }
 
 
 def test_unreferenced_files_that_are_not_allowed_types_are_refused(tiny):
-    folder_story(tiny, files={"page.html": b"<p>hi</p>", "tool.exe": b"MZ", "notes": b"x", "ok.pdf": SMALL_PDF,
-                              "transcript.md": b"Words."})
+    folder_story(
+        tiny,
+        files={
+            "page.html": b"<p>hi</p>",
+            "tool.exe": b"MZ",
+            "notes": b"x",
+            "ok.pdf": SMALL_PDF,
+            "transcript.md": b"Words.",
+        },
+    )
     refused = {p.path: p for p in tiny.problems()}
     assert set(refused) == {"stories/s/page.html", "stories/s/tool.exe", "stories/s/notes"}
     assert refused["stories/s/page.html"].hint.endswith(ALLOWED_TYPES_HINT)
@@ -110,13 +149,17 @@ def test_an_unreferenced_pdf_that_is_html_is_refused(tiny):
 
 # --- item 4: nothing loads from another site, however the image is written -------------------
 
-@pytest.mark.parametrize("body, line", [
-    ("![Counter][r]\n\n[r]: https://tracker.example/r.gif", 11),
-    ("![Counter][r]\n\n[r]: //tracker.example/r.gif", 11),
-    ('![Counter][r]\n\n[r]: <https://tracker.example/r.gif> "Title"', 11),
-    ("![Counter]\n\n[counter]: https://tracker.example/r.gif", 11),
-    ("- item\n\n    ![Counter](https://tracker.example/r.gif)", 11),  # inside a list, not code
-])
+
+@pytest.mark.parametrize(
+    "body, line",
+    [
+        ("![Counter][r]\n\n[r]: https://tracker.example/r.gif", 11),
+        ("![Counter][r]\n\n[r]: //tracker.example/r.gif", 11),
+        ('![Counter][r]\n\n[r]: <https://tracker.example/r.gif> "Title"', 11),
+        ("![Counter]\n\n[counter]: https://tracker.example/r.gif", 11),
+        ("- item\n\n    ![Counter](https://tracker.example/r.gif)", 11),  # inside a list, not code
+    ],
+)
 def test_remote_images_are_refused_however_they_are_written(tiny, body, line):
     folder_story(tiny, body=body)
     problem = one(tiny, "tracker.example")
@@ -124,16 +167,20 @@ def test_remote_images_are_refused_however_they_are_written(tiny, body, line):
 
 
 def test_remote_links_and_code_examples_are_fine(tiny):
-    body = ("[A site](https://example.org/page) and [r].\n\n[r]: https://example.org/report.pdf\n\n"
-            "```\n![x](https://tracker.example/r.gif)\n```\n\n`![x][r]`")
+    body = (
+        "[A site](https://example.org/page) and [r].\n\n[r]: https://example.org/report.pdf\n\n"
+        "```\n![x](https://tracker.example/r.gif)\n```\n\n`![x][r]`"
+    )
     folder_story(tiny, body=body)
     assert tiny.problems() == []
 
 
 def test_raw_html_resource_loads_are_refused(tiny):
-    body = ('<video poster="https://tracker.example/p.jpg"></video>\n\n'
-            '<img alt="x" srcset="https://tracker.example/a.jpg 2x">\n\n'
-            '<picture><source srcset="//tracker.example/b.webp"></picture>')
+    body = (
+        '<video poster="https://tracker.example/p.jpg"></video>\n\n'
+        '<img alt="x" srcset="https://tracker.example/a.jpg 2x">\n\n'
+        '<picture><source srcset="//tracker.example/b.webp"></picture>'
+    )
     folder_story(tiny, body=body)
     remote = [p for p in tiny.problems() if "load nothing from other sites" in p.message]
     assert {p.line for p in remote} == {9, 11, 13}
@@ -141,28 +188,40 @@ def test_raw_html_resource_loads_are_refused(tiny):
 
 def test_body_targets_use_the_same_extensions_as_mkdocs():
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    site = {next(iter(e)) if isinstance(e, dict) else e: (e[next(iter(e))] if isinstance(e, dict) else {})
-            for e in config["markdown_extensions"]}
+    site = {
+        next(iter(e)) if isinstance(e, dict) else e: (
+            e[next(iter(e))] if isinstance(e, dict) else {}
+        )
+        for e in config["markdown_extensions"]
+    }
     assert set(site) - {"pymdownx.snippets"} == set(EXTENSIONS)  # snippets: never on content
     for name, options in EXTENSION_CONFIGS.items():
         assert {k: site[name][k] for k in options} == options
 
 
 def test_body_targets_reads_every_address_outside_code():
-    body = ('![a](a.jpg) [b][r] <https://c.example/> <b title="t" markdown="1">[d](d.pdf)</b>\n\n'
-            '[r]: b.pdf\n\n    [not](code.pdf)\n\n`[not](span.pdf)`\n')
+    body = (
+        '![a](a.jpg) [b][r] <https://c.example/> <b title="t" markdown="1">[d](d.pdf)</b>\n\n'
+        "[r]: b.pdf\n\n    [not](code.pdf)\n\n`[not](span.pdf)`\n"
+    )
     urls = {t.url for t in body_targets(body)}
     assert urls == {"a.jpg", "b.pdf", "https://c.example/", "d.pdf"}
 
 
 # --- item 3: every reference stays inside the folder ---------------------------------------
 
-@pytest.mark.parametrize("value", ["../secret-draft.md", "/etc/secret.txt", "sub/../../secret-draft.md",
-                                   "..\\\\secret-draft.md"])
+
+@pytest.mark.parametrize(
+    "value",
+    ["../secret-draft.md", "/etc/secret.txt", "sub/../../secret-draft.md", "..\\\\secret-draft.md"],
+)
 def test_a_transcript_outside_the_folder_is_refused(tiny, value):
     (tiny.root / "stories" / "secret-draft.md").write_text("Private words.", encoding="utf-8")
-    folder_story(tiny, f'media:\n  - src: talk.mp3\n    type: audio\n    transcript: "{value}"\n',
-                 files={"talk.mp3": SMALL_MP3})
+    folder_story(
+        tiny,
+        f'media:\n  - src: talk.mp3\n    type: audio\n    transcript: "{value}"\n',
+        files={"talk.mp3": SMALL_MP3},
+    )
     problem = one(tiny, "media[1].transcript")
     assert problem.line == 10 and "outside the story's folder" in problem.message
 
@@ -170,15 +229,22 @@ def test_a_transcript_outside_the_folder_is_refused(tiny, value):
 def test_a_symlinked_transcript_inside_the_folder_is_refused(tiny, tmp_path):
     outside = tmp_path / "draft.md"
     outside.write_text("Private words.", encoding="utf-8")
-    path = folder_story(tiny, "media:\n  - src: talk.mp3\n    type: audio\n    transcript: words.md\n",
-                        files={"talk.mp3": SMALL_MP3})
+    path = folder_story(
+        tiny,
+        "media:\n  - src: talk.mp3\n    type: audio\n    transcript: words.md\n",
+        files={"talk.mp3": SMALL_MP3},
+    )
     (path.parent / "words.md").symlink_to(outside)
     assert "outside the story's folder" in one(tiny, "media[1].transcript").message
     assert "symbolic link" in one(tiny, "stories/s/words.md").message
 
 
 def test_a_link_inside_the_folder_to_a_file_inside_it_is_refused_too(tiny):
-    path = folder_story(tiny, "attachments:\n  - src: copy.pdf\n    title: Report\n", files={"report.pdf": SMALL_PDF})
+    path = folder_story(
+        tiny,
+        "attachments:\n  - src: copy.pdf\n    title: Report\n",
+        files={"report.pdf": SMALL_PDF},
+    )
     (path.parent / "copy.pdf").symlink_to(path.parent / "report.pdf")
     assert "symbolic link" in one(tiny, "attachments[1].src").message
 
@@ -195,7 +261,12 @@ def test_symlinked_story_files_and_folders_are_refused(tiny, tmp_path):
     (stories / "inner" / "index.md").symlink_to(elsewhere / "draft.md")
     (tiny.root / "areas" / "linked-area.md").symlink_to(elsewhere / "draft.md")
     found = {p.path for p in tiny.problems() if "symbolic link" in p.message}
-    assert found == {"stories/linked.md", "stories/linked-folder", "stories/inner/index.md", "areas/linked-area.md"}
+    assert found == {
+        "stories/linked.md",
+        "stories/linked-folder",
+        "stories/inner/index.md",
+        "areas/linked-area.md",
+    }
     archive, _ = load_archive(tiny.root)
     assert not archive.stories and "linked-area" not in archive.areas
 
@@ -208,10 +279,13 @@ def test_a_symlinked_subfolder_is_refused(tiny, tmp_path):
 
 # --- item 6: every file is inspected, named or not, whatever its name ------------------------
 
+
 def test_an_unreferenced_photo_with_gps_is_refused(tiny):
     folder_story(tiny, files={"spare.jpg": gps_jpeg()})
     problem = one(tiny, "stories/s/spare.jpg")
-    assert "location (GPS)" in problem.message and "voices scrub stories/s/spare.jpg" in problem.hint
+    assert (
+        "location (GPS)" in problem.message and "voices scrub stories/s/spare.jpg" in problem.hint
+    )
 
 
 def test_a_photo_used_only_through_a_reference_image_is_inspected(tiny):
@@ -233,7 +307,9 @@ def test_an_mp4_with_a_place_is_refused_whatever_it_is_called(tiny, name):
 
 
 def test_a_gps_photo_renamed_as_a_document_is_refused(tiny):
-    folder_story(tiny, "attachments:\n  - src: map.pdf\n    title: Map\n", files={"map.pdf": gps_jpeg()})
+    folder_story(
+        tiny, "attachments:\n  - src: map.pdf\n    title: Map\n", files={"map.pdf": gps_jpeg()}
+    )
     assert "map.pdf" in one(tiny, "attachments[1].src").message
 
 
@@ -248,34 +324,59 @@ def test_area_folders_are_inspected_too(tiny):
 
 # --- item 14: no file takes the name of one the build writes ---------------------------------
 
+
 @pytest.mark.parametrize("name", ["index.md", "INDEX.HTML", "Feed.xml"])
 def test_a_file_named_like_a_generated_page_is_refused(tiny, name):
-    folder_story(tiny, f"attachments:\n  - src: {name}\n    title: Report\n", files={"report.pdf": SMALL_PDF})
+    folder_story(
+        tiny, f"attachments:\n  - src: {name}\n    title: Report\n", files={"report.pdf": SMALL_PDF}
+    )
     if name != "index.md":
         (tiny.root / "stories" / "s" / name).write_text("<p>x</p>", encoding="utf-8")
     problem = one(tiny, "attachments[1].src")
-    assert name in problem.message and ("makes itself" in problem.message or "cannot publish" in problem.message)
+    assert name in problem.message and (
+        "makes itself" in problem.message or "cannot publish" in problem.message
+    )
 
 
 def test_files_that_would_be_published_under_one_name_are_refused(tiny):
-    folder_story(tiny, "image:\n  src: garden.jpg\n  alt: A garden\nattachments:\n  - src: report.pdf\n    title: A\n"
-                 "  - src: Report.PDF\n    title: B\n", body="![Beds](garden.png)",
-                 files={"garden.jpg": SMALL_JPEG, "garden.png": SMALL_JPEG, "report.pdf": SMALL_PDF,
-                        "Report.PDF": SMALL_PDF})
-    clashes = {(p.line, p.field) for p in tiny.problems() if "published under one name" in p.message}
+    folder_story(
+        tiny,
+        "image:\n  src: garden.jpg\n  alt: A garden\nattachments:\n  - src: report.pdf\n    title: A\n"
+        "  - src: Report.PDF\n    title: B\n",
+        body="![Beds](garden.png)",
+        files={
+            "garden.jpg": SMALL_JPEG,
+            "garden.png": SMALL_JPEG,
+            "report.pdf": SMALL_PDF,
+            "Report.PDF": SMALL_PDF,
+        },
+    )
+    clashes = {
+        (p.line, p.field) for p in tiny.problems() if "published under one name" in p.message
+    }
     assert clashes == {(13, "attachments[2].src"), (17, "body")}
 
 
 # --- the build publishes nothing the checks refuse -------------------------------------------
 
+
 def test_the_build_refuses_and_publishes_none_of_the_bad_files(tiny):
-    (tiny.root / "stories" / "secret-draft.md").write_text(story("Secret draft", "2019", more="status: draft\n",
-                                                                  body="Quokkaphrenic words."), encoding="utf-8")
-    folder_story(tiny, "attachments:\n  - src: evil.html\n    title: Report\n"
-                 "media:\n  - src: talk.mp3\n    type: audio\n    transcript: ../secret-draft.md\n",
-                 body="[Run](script.js) ![Counter][r]\n\n[r]: https://tracker.example/r.gif",
-                 files={"evil.html": b"<script>alert(1)</script>", "script.js": b"alert(1)", "talk.mp3": SMALL_MP3,
-                        "spare.jpg": gps_jpeg()})
+    (tiny.root / "stories" / "secret-draft.md").write_text(
+        story("Secret draft", "2019", more="status: draft\n", body="Quokkaphrenic words."),
+        encoding="utf-8",
+    )
+    folder_story(
+        tiny,
+        "attachments:\n  - src: evil.html\n    title: Report\n"
+        "media:\n  - src: talk.mp3\n    type: audio\n    transcript: ../secret-draft.md\n",
+        body="[Run](script.js) ![Counter][r]\n\n[r]: https://tracker.example/r.gif",
+        files={
+            "evil.html": b"<script>alert(1)</script>",
+            "script.js": b"alert(1)",
+            "talk.mp3": SMALL_MP3,
+            "spare.jpg": gps_jpeg(),
+        },
+    )
     root = make_site(tiny)
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode == 1
@@ -290,11 +391,20 @@ def test_the_build_itself_takes_only_allowed_files_from_inside_the_folder(tiny, 
     bag packs) still leaves out every file the checks refuse."""
     outside = tmp_path / "outside.pdf"
     outside.write_bytes(SMALL_PDF)
-    path = folder_story(tiny, "attachments:\n  - src: evil.html\n    title: A\n  - src: report.pdf\n    title: B\n"
-                        "  - src: link.pdf\n    title: C\n  - src: INDEX.HTML\n    title: D\n",
-                        body="[a](script.js) [b](../other.pdf) [c](notes.txt) [d][r]\n\n[r]: page.svg",
-                        files={"evil.html": b"<p>", "report.pdf": SMALL_PDF, "script.js": b"x", "notes.txt": b"hi",
-                               "page.svg": b"<svg/>", "INDEX.HTML": b"<p>"})
+    path = folder_story(
+        tiny,
+        "attachments:\n  - src: evil.html\n    title: A\n  - src: report.pdf\n    title: B\n"
+        "  - src: link.pdf\n    title: C\n  - src: INDEX.HTML\n    title: D\n",
+        body="[a](script.js) [b](../other.pdf) [c](notes.txt) [d][r]\n\n[r]: page.svg",
+        files={
+            "evil.html": b"<p>",
+            "report.pdf": SMALL_PDF,
+            "script.js": b"x",
+            "notes.txt": b"hi",
+            "page.svg": b"<svg/>",
+            "INDEX.HTML": b"<p>",
+        },
+    )
     (path.parent / "link.pdf").symlink_to(outside)
     archive, problems = load_archive(tiny.root)
     assert problems  # the checks refuse them all; the build's own list must too
@@ -306,8 +416,11 @@ def test_the_transcript_reader_never_reads_outside_the_folder(tiny):
     from voices.site.plan import plan_site
 
     (tiny.root / "stories" / "secret-draft.md").write_text("Quokkaphrenic words.", encoding="utf-8")
-    folder_story(tiny, "media:\n  - src: talk.mp3\n    type: audio\n    transcript: ../secret-draft.md\n",
-                 files={"talk.mp3": SMALL_MP3})
+    folder_story(
+        tiny,
+        "media:\n  - src: talk.mp3\n    type: audio\n    transcript: ../secret-draft.md\n",
+        files={"talk.mp3": SMALL_MP3},
+    )
     archive, problems = load_archive(tiny.root)
     assert any(p.field == "media[1].transcript" for p in problems)
     # Even with the checks bypassed, the page shows the value as text and reads nothing outside.
@@ -317,15 +430,27 @@ def test_the_transcript_reader_never_reads_outside_the_folder(tiny):
 
 def test_a_good_folder_story_still_builds_with_its_files(tiny):
     vtt = b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello.\n"
-    folder_story(tiny, "image:\n  src: hero.jpg\n  alt: A garden\nattachments:\n  - src: report.pdf\n    title: Report\n"
-                 "media:\n  - src: film.mp4\n    type: video\n    transcript: words.txt\n    captions: film.vtt\n",
-                 body="Read [the notes](notes.csv).\n\n![A bed](bed.jpg)",
-                 files={"hero.jpg": SMALL_JPEG, "bed.jpg": SMALL_JPEG, "report.pdf": SMALL_PDF, "film.mp4": SMALL_MP4,
-                        "film.vtt": vtt, "words.txt": b"Spoken words.", "notes.csv": b"a,b\n1,2\n"})
+    folder_story(
+        tiny,
+        "image:\n  src: hero.jpg\n  alt: A garden\nattachments:\n  - src: report.pdf\n    title: Report\n"
+        "media:\n  - src: film.mp4\n    type: video\n    transcript: words.txt\n    captions: film.vtt\n",
+        body="Read [the notes](notes.csv).\n\n![A bed](bed.jpg)",
+        files={
+            "hero.jpg": SMALL_JPEG,
+            "bed.jpg": SMALL_JPEG,
+            "report.pdf": SMALL_PDF,
+            "film.mp4": SMALL_MP4,
+            "film.vtt": vtt,
+            "words.txt": b"Spoken words.",
+            "notes.csv": b"a,b\n1,2\n",
+        },
+    )
     assert tiny.problems() == []
     root = make_site(tiny)
     result = mkdocs_build(root / "mkdocs.yml", root / "site")
     assert result.returncode == 0, result.stderr
     published = sorted(os.listdir(root / "site" / "stories" / "s"))
     assert {"report.pdf", "film.mp4", "film.vtt", "notes.csv"} <= set(published)
-    assert "hero.jpg" not in published and "bed.jpg" not in published and "words.txt" not in published
+    assert (
+        "hero.jpg" not in published and "bed.jpg" not in published and "words.txt" not in published
+    )

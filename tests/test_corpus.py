@@ -26,8 +26,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "stories").rglob("*"))
-            if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "stories").rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_the_same_count_gives_byte_identical_files(corpus: Path, tmp_path: Path) -> None:
@@ -40,14 +43,21 @@ def test_the_corpus_passes_the_archive_checks(corpus: Path) -> None:
     archive, problems = load_archive(corpus)
     assert [str(p) for p in problems] == []
     assert len(archive.stories) == COUNT
-    assert len({a for s in archive.stories.values() for a in s.meta.areas}) > 100  # spread over the real areas
+    assert (
+        len({a for s in archive.stories.values() for a in s.meta.areas}) > 100
+    )  # spread over the real areas
     statuses = [s.meta.status for s in archive.stories.values()]
     assert statuses.count("draft") == 1 and statuses.count("withdrawn") == 1
 
 
 def test_the_command_line_validates_clean(corpus: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "voices", "check"], cwd=corpus, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "voices", "check"],
+        cwd=corpus,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -67,10 +77,16 @@ def test_stories_read_like_long_generated_stories(corpus: Path) -> None:
 
 def test_links_point_at_published_generated_stories(corpus: Path) -> None:
     archive, _ = load_archive(corpus)
-    targets = [t for s in archive.stories.values() for t in re.findall(r"\(story:([a-z0-9-]+)\)", s.body)]
+    targets = [
+        t for s in archive.stories.values() for t in re.findall(r"\(story:([a-z0-9-]+)\)", s.body)
+    ]
     assert len(targets) > COUNT
     assert all(archive.stories[t].meta.status == "published" for t in targets)
-    assert all(re.search(r"\(area:[a-z0-9-]+\)", s.body) for s in archive.stories.values() if s.body.strip())
+    assert all(
+        re.search(r"\(area:[a-z0-9-]+\)", s.body)
+        for s in archive.stories.values()
+        if s.body.strip()
+    )
 
 
 def test_some_stories_are_folders_with_a_photo_and_alt_text(corpus: Path) -> None:
@@ -97,7 +113,11 @@ def test_an_old_address_is_kept(corpus: Path) -> None:
 
 
 def test_bad_usage_prints_how_to_call_it() -> None:
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "make_corpus.py"), "many"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "make_corpus.py"), "many"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 2
     assert "make_corpus.py N DIR" in result.stderr

@@ -32,7 +32,9 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's"
+)
 def test_a_killed_build_takes_its_forks_with_it() -> None:
     parent = subprocess.Popen([sys.executable, "-c", SCRIPT])
     try:
@@ -45,7 +47,9 @@ def test_a_killed_build_takes_its_forks_with_it() -> None:
         deadline = time.monotonic() + 10
         while any(_alive(child) for child in children) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not any(_alive(child) for child in children), "a fork kept running after its build was killed"
+        assert not any(_alive(child) for child in children), (
+            "a fork kept running after its build was killed"
+        )
     finally:
         parent.kill()
         for child in _children(parent.pid) if _alive(parent.pid) else []:

@@ -24,9 +24,11 @@ from voices.media.images import (
 from voices.media.originals import original_file_problem, scrub_in_place
 
 RED, BLUE = (255, 0, 0), (0, 0, 255)
-XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-       b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="51,30.0N"/>'
-       b"</rdf:RDF></x:xmpmeta>")
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="51,30.0N"/>'
+    b"</rdf:RDF></x:xmpmeta>"
+)
 
 
 def private_exif(orientation: int | None = None) -> Image.Exif:
@@ -35,8 +37,13 @@ def private_exif(orientation: int | None = None) -> Image.Exif:
     if orientation:
         exif[0x0112] = orientation
     exif[0x013B] = "Jo Bloggs"  # Artist
-    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0),
-                    27: b"ASCII\0\0\0GPS"}  # GPSProcessingMethod, so the raw bytes say "GPS"
+    exif[0x8825] = {
+        1: "N",
+        2: (51.0, 30.0, 0.0),
+        3: "W",
+        4: (0.0, 7.0, 0.0),
+        27: b"ASCII\0\0\0GPS",
+    }  # GPSProcessingMethod, so the raw bytes say "GPS"
     return exif
 
 
@@ -53,7 +60,16 @@ def near(actual: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 40
 
 def assert_no_metadata(path: Path) -> None:
     data = path.read_bytes()
-    for marker in (b"GPS", b"Exif", b"EXIF", b"xmpmeta", b"Jo Bloggs", b"ICC_PROFILE", b"ICCP", b"iCCP"):
+    for marker in (
+        b"GPS",
+        b"Exif",
+        b"EXIF",
+        b"xmpmeta",
+        b"Jo Bloggs",
+        b"ICC_PROFILE",
+        b"ICCP",
+        b"iCCP",
+    ):
         assert marker not in data, f"{path.name} contains {marker!r}"
     with Image.open(path) as image:
         image.load()
@@ -63,26 +79,38 @@ def assert_no_metadata(path: Path) -> None:
 
 def png_header(width: int, height: int) -> bytes:
     """A PNG that claims a size in its header and holds no pixels."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IEND", b""))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
 def build(tmp_path):
     """process_image into tmp_path/out with a cache in tmp_path/cache."""
+
     def run(source: Path, settings: ImageSettings = images.DEFAULT_SETTINGS) -> list[Variant]:
         return process_image(source, tmp_path / "out", settings, tmp_path / "cache")
+
     return run
 
 
 # --- inspecting originals ------------------------------------------------------------------
 
+
 def test_inspect_reports_size_after_orientation_and_private_data(tmp_path):
     path = tmp_path / "photo.jpg"
     half_red().save(path, exif=private_exif(orientation=6), xmp=XMP)
-    assert inspect_image(path) == ImageInfo(20, 40, "JPEG", False, has_location=True, has_owner=True)
+    assert inspect_image(path) == ImageInfo(
+        20, 40, "JPEG", False, has_location=True, has_owner=True
+    )
 
 
 def test_inspect_clean_png_with_alpha(tmp_path):
@@ -116,7 +144,9 @@ def test_decompression_bomb_is_a_problem_not_an_exception(tmp_path):
         process_image(path, tmp_path / "out", images.DEFAULT_SETTINGS, tmp_path / "cache")
 
 
-@pytest.mark.parametrize("side", [40, 100])  # Pillow's warning zone (over the limit), and its error zone
+@pytest.mark.parametrize(
+    "side", [40, 100]
+)  # Pillow's warning zone (over the limit), and its error zone
 def test_pixel_limit_comes_from_the_settings(tmp_path, side):
     path = tmp_path / "photo.png"
     Image.new("RGB", (side, side)).save(path)
@@ -144,7 +174,9 @@ def test_over_the_byte_budget(tmp_path):
 @pytest.mark.parametrize("name", ["logo.svg", "logo.png"])
 def test_svg_is_refused_whatever_its_name(tmp_path, name):
     path = tmp_path / name
-    path.write_text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    path.write_text(
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
     assert inspect_image(path) == "SVG is refused: it can carry script; export a PNG"
 
 
@@ -155,10 +187,14 @@ def test_garbage_and_truncated_files_are_not_images(tmp_path):
     half_red((400, 300)).save(truncated, quality=95)
     truncated.write_bytes(truncated.read_bytes()[:600])
     eps = tmp_path / "drawing.jpg"
-    eps.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n")  # never handed to Ghostscript
+    eps.write_bytes(
+        b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n"
+    )  # never handed to Ghostscript
     for path in (garbage, truncated, eps):
         problem = inspect_image(path)
-        assert isinstance(problem, str) and problem.startswith("is not an image Pillow can read"), path
+        assert isinstance(problem, str) and problem.startswith("is not an image Pillow can read"), (
+            path
+        )
 
 
 def test_missing_file_is_a_problem(tmp_path):
@@ -167,14 +203,22 @@ def test_missing_file_is_a_problem(tmp_path):
 
 # --- site copies ---------------------------------------------------------------------------
 
+
 def test_copies_carry_no_metadata(tmp_path, build):
     source = tmp_path / "photo.jpg"
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    half_red((1000, 500)).save(source, exif=private_exif(), xmp=XMP, icc_profile=srgb, comment=b"Jo's camera")
+    half_red((1000, 500)).save(
+        source, exif=private_exif(), xmp=XMP, icc_profile=srgb, comment=b"Jo's camera"
+    )
     variants = build(source)
     assert [(v.width, v.mime) for v in variants] == [
-        (480, "image/webp"), (480, "image/jpeg"), (960, "image/webp"), (960, "image/jpeg"),
-        (1000, "image/webp"), (1000, "image/jpeg")]
+        (480, "image/webp"),
+        (480, "image/jpeg"),
+        (960, "image/webp"),
+        (960, "image/jpeg"),
+        (1000, "image/webp"),
+        (1000, "image/jpeg"),
+    ]
     for variant in variants:
         path = tmp_path / "out" / variant.path
         assert variant.bytes == path.stat().st_size
@@ -230,11 +274,14 @@ def test_an_opaque_png_gets_a_jpeg_fallback(tmp_path, build):
     assert [v.mime for v in build(source)] == ["image/webp", "image/jpeg"]
 
 
-@pytest.mark.parametrize(("size", "widths"), [
-    ((300, 200), [300]),                # smaller than the smallest width: its own width only
-    ((1200, 600), [480, 960, 1200]),    # between: up to its own width
-    ((3000, 2000), [480, 960, 1600]),
-])
+@pytest.mark.parametrize(
+    ("size", "widths"),
+    [
+        ((300, 200), [300]),  # smaller than the smallest width: its own width only
+        ((1200, 600), [480, 960, 1200]),  # between: up to its own width
+        ((3000, 2000), [480, 960, 1600]),
+    ],
+)
 def test_never_upscaled(tmp_path, build, size, widths):
     source = tmp_path / "photo.jpg"
     half_red(size).save(source)
@@ -301,16 +348,23 @@ def test_unusable_images_raise_image_problem(tmp_path, build):
 
 # --- markup --------------------------------------------------------------------------------
 
+
 def test_picture_html():
-    variants = [Variant(w, w // 2, f"my photo-{w}.{ext}", mime, 1000)
-                for w in (480, 960, 1600) for ext, mime in (("webp", "image/webp"), ("jpg", "image/jpeg"))]
-    markup = picture_html(variants, 'Jo & Sam "planting" <trees>', "(min-width: 60em) 50vw, 100vw", lazy=True)
+    variants = [
+        Variant(w, w // 2, f"my photo-{w}.{ext}", mime, 1000)
+        for w in (480, 960, 1600)
+        for ext, mime in (("webp", "image/webp"), ("jpg", "image/jpeg"))
+    ]
+    markup = picture_html(
+        variants, 'Jo & Sam "planting" <trees>', "(min-width: 60em) 50vw, 100vw", lazy=True
+    )
     assert markup == (
         '<picture><source type="image/webp" srcset="my%20photo-480.webp 480w, my%20photo-960.webp 960w, '
         'my%20photo-1600.webp 1600w" sizes="(min-width: 60em) 50vw, 100vw">'
         '<img src="my%20photo-960.jpg" srcset="my%20photo-480.jpg 480w, my%20photo-960.jpg 960w, '
         'my%20photo-1600.jpg 1600w" sizes="(min-width: 60em) 50vw, 100vw" width="1600" height="800" '
-        'alt="Jo &amp; Sam &quot;planting&quot; &lt;trees&gt;" loading="lazy" decoding="async"></picture>')
+        'alt="Jo &amp; Sam &quot;planting&quot; &lt;trees&gt;" loading="lazy" decoding="async"></picture>'
+    )
     eager = picture_html(variants, "x", "100vw", lazy=False)
     assert "loading=" not in eager and "decoding=" not in eager
 
@@ -324,12 +378,14 @@ def test_picture_html_from_processed_copies(tmp_path, build):
 
 # --- scrubbing originals -------------------------------------------------------------------
 
+
 def test_scrub_removes_location_and_keeps_the_photo_upright(tmp_path):
     path = tmp_path / "phone.jpg"
     half_red().save(path, exif=private_exif(orientation=6), xmp=XMP, quality=95)
     message = scrub_in_place(path)
-    assert message == (f"{path}: removed location (GPS) data and the camera owner's details; "
-                       "turned it upright")
+    assert message == (
+        f"{path}: removed location (GPS) data and the camera owner's details; turned it upright"
+    )
     assert_no_metadata(path)
     with Image.open(path) as image:
         assert image.format == "JPEG" and image.size == (20, 40)
@@ -375,6 +431,7 @@ def test_scrub_refuses_what_it_cannot_read(tmp_path):
 
 # --- HEIC ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def heic(tmp_path) -> Path:
     pytest.importorskip("pillow_heif")
@@ -385,7 +442,12 @@ def heic(tmp_path) -> Path:
 
 def test_heic_is_inspected_processed_and_scrubbed(tmp_path, heic, build):
     info = inspect_image(heic)
-    assert isinstance(info, ImageInfo) and info.format == "HEIF" and info.has_location and info.has_owner
+    assert (
+        isinstance(info, ImageInfo)
+        and info.format == "HEIF"
+        and info.has_location
+        and info.has_owner
+    )
     variants = build(heic)
     assert [v.mime for v in variants] == ["image/webp", "image/jpeg"]
     for variant in variants:
@@ -400,10 +462,13 @@ def test_heic_is_inspected_processed_and_scrubbed(tmp_path, heic, build):
 def test_heic_without_pillow_heif_says_what_is_needed(heic, monkeypatch):
     monkeypatch.setattr(images, "HEIF_AVAILABLE", False)
     problem = inspect_image(heic)
-    assert isinstance(problem, str) and "HEIC needs the pillow-heif package" in problem.replace("reading ", "")
+    assert isinstance(problem, str) and "HEIC needs the pillow-heif package" in problem.replace(
+        "reading ", ""
+    )
 
 
 # --- the validator's check of one file -----------------------------------------------------
+
 
 def photo_bytes(tmp_path: Path, **save: object) -> bytes:
     path = tmp_path / "source.jpg"
@@ -412,13 +477,20 @@ def photo_bytes(tmp_path: Path, **save: object) -> bytes:
 
 
 def test_original_file_problem_names_the_scrub_command(tiny, tmp_path):
-    tiny.story("garden", GOOD_STORY, files={"photo.jpg": photo_bytes(tmp_path, exif=private_exif()),
-                                            "clean.jpg": photo_bytes(tmp_path),
-                                            "notes.txt": b"hello"})
+    tiny.story(
+        "garden",
+        GOOD_STORY,
+        files={
+            "photo.jpg": photo_bytes(tmp_path, exif=private_exif()),
+            "clean.jpg": photo_bytes(tmp_path),
+            "notes.txt": b"hello",
+        },
+    )
     folder = tiny.root / "stories" / "garden"
     assert original_file_problem(folder / "photo.jpg") == (
         "carries location (GPS) data and the camera owner's details",
-        "run: voices scrub stories/garden/photo.jpg — or strip location before uploading (see the guide)")
+        "run: voices scrub stories/garden/photo.jpg — or strip location before uploading (see the guide)",
+    )
     assert original_file_problem(folder / "clean.jpg") is None
     assert original_file_problem(folder / "notes.txt") is None
 
@@ -441,11 +513,14 @@ def test_original_file_problem_checks_media_and_pdfs(tmp_path):
     message, hint = original_file_problem(film)
     assert message == "carries location (GPS) data" and "ffmpeg" in hint
     report = tmp_path / "report.pdf"
-    report.write_bytes(b"%PDF-1.4\n<x:xmpmeta><rdf:Description exif:GPSLatitude='1'/></x:xmpmeta>\n%%EOF")
+    report.write_bytes(
+        b"%PDF-1.4\n<x:xmpmeta><rdf:Description exif:GPSLatitude='1'/></x:xmpmeta>\n%%EOF"
+    )
     assert original_file_problem(report)[0] == "carries location (GPS) data"
 
 
 # --- voices scrub --------------------------------------------------------------------------
+
 
 def test_cli_scrub_cleans_images_and_exits_0(tmp_path, capsys):
     photo = tmp_path / "photo.jpg"
@@ -462,7 +537,9 @@ def test_cli_scrub_a_folder(tmp_path, capsys):
     (folder / "index.md").write_text("# Story\n")
     assert main(["scrub", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "index.md: no location found; left unchanged" in out  # every file is checked, whatever it is
+    assert (
+        "index.md: no location found; left unchanged" in out
+    )  # every file is checked, whatever it is
     assert_no_metadata(folder / "photo.jpg")
 
 
@@ -501,9 +578,12 @@ def test_many_photos_are_encoded_on_every_core_with_problems_named_per_file(tiny
         return buffer.getvalue()
 
     for number in range(9):  # enough for the encoding to be shared between processes
-        tiny.story(f"s{number}", f"---\ntitle: Story {number}\ndate: 2019-06-14\nsummary: S.\nareas: [par-bay]\n"
-                   f"themes: [environment]\nimage:\n  src: photo.jpg\n  alt: Photo {number}\n---\n\nText.\n",
-                   files={"photo.jpg": jpeg(number * 20)})
+        tiny.story(
+            f"s{number}",
+            f"---\ntitle: Story {number}\ndate: 2019-06-14\nsummary: S.\nareas: [par-bay]\n"
+            f"themes: [environment]\nimage:\n  src: photo.jpg\n  alt: Photo {number}\n---\n\nText.\n",
+            files={"photo.jpg": jpeg(number * 20)},
+        )
     (tiny.root / "stories" / "s4" / "photo.jpg").write_bytes(b"not a photo")
     archive, _ = load_archive(tiny.root)
     stories = sorted(archive.stories.values(), key=lambda story: story.url)
@@ -512,7 +592,9 @@ def test_many_photos_are_encoded_on_every_core_with_problems_named_per_file(tiny
     assert [str(problem.path) for problem in problems] == ["stories/s4/index.md"]
     assert "photo.jpg" in problems[0].message
     assert images.encoded == 8
-    assert sorted(folder for folder, _ in images.pictures) == [f"stories/s{n}" for n in range(9) if n != 4]
+    assert sorted(folder for folder, _ in images.pictures) == [
+        f"stories/s{n}" for n in range(9) if n != 4
+    ]
     assert all(path.is_file() for path in images.files.values())
 
     again, _ = process_images(tiny.root, stories)  # a rebuild takes them all from the cache

@@ -41,8 +41,10 @@ def imported_modules(module: str, file: Path, modules: dict[str, Path]) -> set[s
                 here = module.split(".") if file.name == "__init__.py" else module.split(".")[:-1]
                 here = here[: len(here) - (node.level - 1)]
                 base = ".".join([*here, base] if base else here)
-            names += [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
-                      for alias in node.names]
+            names += [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                for alias in node.names
+            ]
     return {name for name in names if name in modules and name != module}
 
 
@@ -119,8 +121,11 @@ def _shortest_circle(graph: dict[str, set[str]], group: set[str]) -> list[str]:
 
 def test_the_core_has_no_import_circles():
     graph = import_graph(REPO)
-    found = [" -> ".join(_shortest_circle(graph, group)) + f"  (the circle joins: {', '.join(sorted(group))})"
-             for group in import_groups(graph)]
+    found = [
+        " -> ".join(_shortest_circle(graph, group))
+        + f"  (the circle joins: {', '.join(sorted(group))})"
+        for group in import_groups(graph)
+    ]
     assert not found, "import circles in voices/:\n" + "\n".join(found)
 
 
@@ -152,12 +157,20 @@ def generator_imports(root: Path, package: str = PACKAGE) -> list[str]:
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names = [node.module]
-            elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
-                  and isinstance(node.args[0].value, str)
-                  and ast.unparse(node.func) in ("importlib.import_module", "import_module", "__import__")):
+            elif (
+                isinstance(node, ast.Call)
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and ast.unparse(node.func)
+                in ("importlib.import_module", "import_module", "__import__")
+            ):
                 names = [node.args[0].value]
-            found += [f"{module}:{node.lineno}: {name}" for name in names
-                      if name.split(".")[0] in GENERATOR_PACKAGES]
+            found += [
+                f"{module}:{node.lineno}: {name}"
+                for name in names
+                if name.split(".")[0] in GENERATOR_PACKAGES
+            ]
     return found
 
 
@@ -165,11 +178,15 @@ def test_the_core_package_imports_no_mkdocs():
     """The content and the core must outlive MkDocs: only hooks/ may import it, or its theme."""
     assert generator_imports(REPO) == []
     # And importing every module of the core loads neither (nothing reaches them indirectly).
-    code = ("import importlib, pkgutil, sys, voices\n"
-            "for module in pkgutil.walk_packages(voices.__path__, 'voices.'):\n"
-            "    module.name != 'voices.__main__' and importlib.import_module(module.name)\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    code = (
+        "import importlib, pkgutil, sys, voices\n"
+        "for module in pkgutil.walk_packages(voices.__path__, 'voices.'):\n"
+        "    module.name != 'voices.__main__' and importlib.import_module(module.name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
     assert result.stdout.strip() == "[]"
 
 
@@ -177,8 +194,13 @@ def test_an_import_of_mkdocs_at_any_depth_is_found(tmp_path):
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "deep.py").write_text("def f():\n    try:\n        from material.plugins import x\n"
-                                     "    except ImportError:\n        pass\n")
+    (package / "deep.py").write_text(
+        "def f():\n    try:\n        from material.plugins import x\n"
+        "    except ImportError:\n        pass\n"
+    )
     (package / "late.py").write_text("import importlib\nimportlib.import_module('mkdocs.config')\n")
     (package / "fine.py").write_text("import markdown\nfrom pkg import deep\n")
-    assert generator_imports(tmp_path, "pkg") == ["pkg.deep:3: material.plugins", "pkg.late:2: mkdocs.config"]
+    assert generator_imports(tmp_path, "pkg") == [
+        "pkg.deep:3: material.plugins",
+        "pkg.late:2: mkdocs.config",
+    ]

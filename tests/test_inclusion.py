@@ -31,7 +31,7 @@ CONTAINERS = {
     "html-block": f'<div markdown="1">\n\n{SNIPPET}\n\n</div>\n',
     "table": f"| a |\n|---|\n| {SNIPPET} |\n",
     "definition": f"Term\n:   {SNIPPET}\n",
-    "escaped-start": "Intro.\n\n;--8<-- \"secret.txt\"\n",
+    "escaped-start": 'Intro.\n\n;--8<-- "secret.txt"\n',
     "block-form": "Intro.\n\n--8<--\nsecret.txt\n.git/config\n--8<--\n",
     "git-config": 'Intro.\n\n```\n--8<-- ".git/config"\n```\n',
     "url": 'Intro.\n\n--8<-- "https://example.org/x.txt"\n',
@@ -41,8 +41,9 @@ CONTAINERS = {
 def plant_secrets(root) -> None:
     (root / "secret.txt").write_text(f"{SECRET} from secret.txt\n", encoding="utf-8")
     (root / ".git").mkdir(exist_ok=True)
-    (root / ".git" / "config").write_text(f'[http]\n\textraheader = "AUTHORIZATION: basic {SECRET}"\n',
-                                          encoding="utf-8")
+    (root / ".git" / "config").write_text(
+        f'[http]\n\textraheader = "AUTHORIZATION: basic {SECRET}"\n', encoding="utf-8"
+    )
 
 
 def leaked(site) -> list[str]:
@@ -63,7 +64,9 @@ def test_no_snippet_line_in_any_container_includes_a_file(tiny):
         assert (site / "stories" / name / "index.html").is_file(), name
     assert leaked(site) == []
     # The line is shown as the text it is.
-    assert '--8&lt;-- "secret.txt"' in (site / "stories" / "fenced" / "index.html").read_text(encoding="utf-8")
+    assert '--8&lt;-- "secret.txt"' in (site / "stories" / "fenced" / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_build_refuses_a_markdown_extension_that_reads_files(tiny):
@@ -71,8 +74,10 @@ def test_the_build_refuses_a_markdown_extension_that_reads_files(tiny):
     root = make_site(tiny)
     plant_secrets(root)
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  - pymdownx.superfences\n",
-                            "  - pymdownx.superfences\n  - pymdownx.snippets:\n      base_path: [\".\"]\n")
+    config = config.replace(
+        "  - pymdownx.superfences\n",
+        '  - pymdownx.superfences\n  - pymdownx.snippets:\n      base_path: ["."]\n',
+    )
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     result = mkdocs_build(root / "mkdocs.yml", root / "site", cwd=root)
     assert result.returncode != 0
@@ -98,19 +103,25 @@ def guide_site(tiny, template: str):
 
 
 def test_the_guide_shows_the_story_template_exactly_as_written(tiny):
-    template = ("---\n# Notes for you {{ name }}\ntitle: \"Example: a title\"\n---\n\n"
-                "Write here. ```` four ticks ```` and <script>alert(1)</script>\n\n```\nnot the end\n```\n")
+    template = (
+        '---\n# Notes for you {{ name }}\ntitle: "Example: a title"\n---\n\n'
+        "Write here. ```` four ticks ```` and <script>alert(1)</script>\n\n```\nnot the end\n```\n"
+    )
     root = guide_site(tiny, template)
     result = mkdocs_build(root / "mkdocs.yml", root / "site", cwd=root)
     assert result.returncode == 0, result.stderr
     page = (root / "site" / "guide" / "index.html").read_text(encoding="utf-8")
-    code = re.search(r"This is <code>stories/_template.md</code>.*?(<pre.*?</pre>)", page, re.DOTALL).group(1)
+    code = re.search(
+        r"This is <code>stories/_template.md</code>.*?(<pre.*?</pre>)", page, re.DOTALL
+    ).group(1)
     shown = re.sub(r"<[^>]+>", "", code)
     assert html.unescape(shown).strip() == template.strip()  # all of it, in one code block
     assert "<script>alert" not in page
 
     # The guide follows the template: a rebuild shows the changed text (the render cache too).
-    (root / "stories" / "_template.md").write_text(template.replace("Write here.", "Tell it here."), encoding="utf-8")
+    (root / "stories" / "_template.md").write_text(
+        template.replace("Write here.", "Tell it here."), encoding="utf-8"
+    )
     result = mkdocs_build(root / "mkdocs.yml", root / "site", cwd=root)
     assert result.returncode == 0, result.stderr
     assert "Tell it here." in (root / "site" / "guide" / "index.html").read_text(encoding="utf-8")
@@ -118,20 +129,29 @@ def test_the_guide_shows_the_story_template_exactly_as_written(tiny):
 
 # --- transcripts ---------------------------------------------------------------------------
 
+
 def talk(transcript_name: str = "talk.md") -> str:
-    return story("A talk", "2020", more=("media:\n  - url: https://example.org/talk\n    type: audio\n"
-                                         f"    transcript: {transcript_name}\n"))
+    return story(
+        "A talk",
+        "2020",
+        more=(
+            "media:\n  - url: https://example.org/talk\n    type: audio\n"
+            f"    transcript: {transcript_name}\n"
+        ),
+    )
 
 
 def test_a_markdown_transcript_is_checked_like_a_story_at_its_own_lines(tiny):
-    words = ("Welcome.\n\n"                                   # 1-2
-             "<script>alert(1)</script>\n\n"                   # 3
-             "[click](javascript:alert(1))\n\n"                # 5
-             "![tracker](https://tracker.example/t.gif)\n\n"   # 7
-             "[notes](secret-notes.pdf)\n\n"                   # 9
-             "See [the other](story:missing).\n\n"             # 11
-             "## Part two {: onclick=x }\n\n"                  # 13
-             f"```\n{SNIPPET}\n```\n")                         # 15-17: harmless now
+    words = (
+        "Welcome.\n\n"  # 1-2
+        "<script>alert(1)</script>\n\n"  # 3
+        "[click](javascript:alert(1))\n\n"  # 5
+        "![tracker](https://tracker.example/t.gif)\n\n"  # 7
+        "[notes](secret-notes.pdf)\n\n"  # 9
+        "See [the other](story:missing).\n\n"  # 11
+        "## Part two {: onclick=x }\n\n"  # 13
+        f"```\n{SNIPPET}\n```\n"
+    )  # 15-17: harmless now
     tiny.story("talk", talk(), files={"talk.md": words.encode(), "secret-notes.pdf": b"%PDF-1.4"})
     found = {(p.path, p.line, p.field) for p in tiny.problems()}
     transcript = "stories/talk/talk.md"
@@ -146,19 +166,33 @@ def test_a_markdown_transcript_is_checked_like_a_story_at_its_own_lines(tiny):
 def test_a_transcript_that_is_not_utf8_is_a_problem_not_a_crash(tiny):
     tiny.story("talk", talk(), files={"talk.md": "Caf\xe9 talk".encode("latin-1")})
     problems = [str(p) for p in tiny.problems()]
-    expected = ("stories/talk/talk.md:1: transcript: is not UTF-8 text (open it in a text editor and "
-                "save it as UTF-8 (Unicode) text)")
+    expected = (
+        "stories/talk/talk.md:1: transcript: is not UTF-8 text (open it in a text editor and "
+        "save it as UTF-8 (Unicode) text)"
+    )
     assert problems == [expected]
 
 
 def test_transcripts_publish_no_file_and_keep_their_links(tiny):
     tiny.story("other", story("The other one", "2019"))
-    tiny.story("talk", story("A talk", "2020", more=(
-        "media:\n  - url: https://example.org/talk\n    type: audio\n    transcript: talk.md\n"
-        "  - url: https://example.org/film\n    type: video\n    transcript: film.txt\n")),
-        files={"talk.md": f"Said first.\n\n{SNIPPET}\n\nAs in [the other](story:other).\n".encode(),
-               "film.txt": (f"{SNIPPET}\n<img src=\"https://tracker.example/t.gif\">\n"
-                            "[x](javascript:alert(1)) *plain*\n").encode()})
+    tiny.story(
+        "talk",
+        story(
+            "A talk",
+            "2020",
+            more=(
+                "media:\n  - url: https://example.org/talk\n    type: audio\n    transcript: talk.md\n"
+                "  - url: https://example.org/film\n    type: video\n    transcript: film.txt\n"
+            ),
+        ),
+        files={
+            "talk.md": f"Said first.\n\n{SNIPPET}\n\nAs in [the other](story:other).\n".encode(),
+            "film.txt": (
+                f'{SNIPPET}\n<img src="https://tracker.example/t.gif">\n'
+                "[x](javascript:alert(1)) *plain*\n"
+            ).encode(),
+        },
+    )
     root = make_site(tiny)
     plant_secrets(root)
     result = mkdocs_build(root / "mkdocs.yml", root / "site", cwd=root)
@@ -166,5 +200,9 @@ def test_transcripts_publish_no_file_and_keep_their_links(tiny):
     page = (root / "site" / "stories" / "talk" / "index.html").read_text(encoding="utf-8")
     assert leaked(root / "site") == []
     assert 'href="../other/"' in page  # a story: link in a transcript works as in the story's text
-    assert "tracker.example" not in re.sub(r"&lt;img[^<]*", "", page)  # the .txt is shown as text only
-    assert "&lt;img src=" in page and "javascript:" not in re.sub(r"\[x\]\(javascript:alert\(1\)\)", "", page)
+    assert "tracker.example" not in re.sub(
+        r"&lt;img[^<]*", "", page
+    )  # the .txt is shown as text only
+    assert "&lt;img src=" in page and "javascript:" not in re.sub(
+        r"\[x\]\(javascript:alert\(1\)\)", "", page
+    )

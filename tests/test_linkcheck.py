@@ -87,14 +87,19 @@ def closed_port() -> int:
 
 
 def line_of(path: Path, text: str) -> int:
-    return next(number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                if text in line)
+    return next(
+        number
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if text in line
+    )
 
 
 @pytest.fixture
 def linked(tiny, server):
     refused = f"http://{LOCAL_NAME}:{closed_port()}/nothing-listens"
-    area = tiny.area("par-bay", f"""\
+    area = tiny.area(
+        "par-bay",
+        f"""\
         ---
         name: Par Bay
         region: south-west
@@ -110,8 +115,11 @@ def linked(tiny, server):
         ---
 
         Facts, from [the old site]({refused}).
-        """)
-    story = tiny.story("garden", f"""\
+        """,
+    )
+    story = tiny.story(
+        "garden",
+        f"""\
         ---
         title: A good story
         date: 2019-06-14
@@ -130,12 +138,14 @@ def linked(tiny, server):
         ```
 
         An example address: https://example.org/placeholder
-        """)
+        """,
+    )
     return tiny, area, story, refused
 
 
-def test_report_lists_the_dead_links_where_they_are_used_with_an_archived_copy(linked, server, tmp_path, capsys,
-                                                                                monkeypatch):
+def test_report_lists_the_dead_links_where_they_are_used_with_an_archived_copy(
+    linked, server, tmp_path, capsys, monkeypatch
+):
     tiny, area, story, refused = linked
     output, summary = tmp_path / "output.txt", tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_OUTPUT", str(output))
@@ -143,15 +153,26 @@ def test_report_lists_the_dead_links_where_they_are_used_with_an_archived_copy(l
     report_file = tmp_path / "links.md"
     AGENTS.clear()
 
-    assert main(["--root", str(tiny.root), "links", "--report", str(report_file), "--timeout", "1"]) == 0
+    assert (
+        main(["--root", str(tiny.root), "links", "--report", str(report_file), "--timeout", "1"])
+        == 0
+    )
 
     report = report_file.read_text(encoding="utf-8")
     dead_part, _, unchecked_part = report.partition("## Could not check")
     assert "## Dead links" in dead_part
     for dead, uses in (
-        (f"{server}/gone", [f"areas/par-bay.md:{line_of(area, '/gone')} (legacy[1].url)",
-                            f"stories/garden.md:{line_of(story, '/gone,')} (body)"]),
-        (f"{server}/moved-dead", [f"stories/garden.md:{line_of(story, 'source_url')} (source_url)"]),
+        (
+            f"{server}/gone",
+            [
+                f"areas/par-bay.md:{line_of(area, '/gone')} (legacy[1].url)",
+                f"stories/garden.md:{line_of(story, '/gone,')} (body)",
+            ],
+        ),
+        (
+            f"{server}/moved-dead",
+            [f"stories/garden.md:{line_of(story, 'source_url')} (source_url)"],
+        ),
         (f"{server}/loop", [f"areas/par-bay.md:{line_of(area, '/loop')} (sources[2].url)"]),
         (f"{server}/slow", [f"stories/garden.md:{line_of(story, '/slow')} (body)"]),
         (refused, [f"areas/par-bay.md:{line_of(area, 'the old site')} (body)"]),
@@ -161,7 +182,11 @@ def test_report_lists_the_dead_links_where_they_are_used_with_an_archived_copy(l
             assert f"- Used in `{use.split(' ')[0]}` {use.split(' ')[1]}" in entry, (dead, entry)
         assert f"- Archived copy: <https://web.archive.org/web/2/{dead}>" in entry
     assert "HTTP 404" in dead_part and "no answer within 1 second" in dead_part
-    for alive in ("/alive>", "/moved>", "/no-head>"):  # a redirect to a working page; HEAD refused, GET fine
+    for alive in (
+        "/alive>",
+        "/moved>",
+        "/no-head>",
+    ):  # a redirect to a working page; HEAD refused, GET fine
         assert alive not in report, alive
     assert f"### <{server}/forbidden>" in unchecked_part and "HTTP 403" in unchecked_part
     assert f"<{server}/forbidden>" not in dead_part
@@ -171,7 +196,9 @@ def test_report_lists_the_dead_links_where_they_are_used_with_an_archived_copy(l
     assert output.read_text(encoding="utf-8") == "dead=5\n"
     assert "## Dead links" in summary.read_text(encoding="utf-8")
     assert "9 external links checked: 5 dead, 1 could not be checked." in capsys.readouterr().err
-    assert AGENTS and all(agent.startswith("VoicesOfBigLocal-LinkCheck/1.0 (+https://") for agent in AGENTS)
+    assert AGENTS and all(
+        agent.startswith("VoicesOfBigLocal-LinkCheck/1.0 (+https://") for agent in AGENTS
+    )
 
 
 def test_no_dead_links_is_said_plainly(tiny, server, tmp_path, monkeypatch):
@@ -186,9 +213,25 @@ def test_no_dead_links_is_said_plainly(tiny, server, tmp_path, monkeypatch):
 
 def test_usage_errors_exit_2(tiny, tmp_path, capsys):
     assert main(["--root", str(tiny.root), "links"]) == 2  # no --report
-    assert main(["--root", str(tiny.root), "links", "--report", str(tmp_path / "missing" / "r.md")]) == 2
+    assert (
+        main(["--root", str(tiny.root), "links", "--report", str(tmp_path / "missing" / "r.md")])
+        == 2
+    )
     assert "no folder" in capsys.readouterr().err
-    assert main(["--root", str(tiny.root), "links", "--report", str(tmp_path / "r.md"), "--timeout", "soon"]) == 2
+    assert (
+        main(
+            [
+                "--root",
+                str(tiny.root),
+                "links",
+                "--report",
+                str(tmp_path / "r.md"),
+                "--timeout",
+                "soon",
+            ]
+        )
+        == 2
+    )
 
 
 def test_a_long_report_is_cut_to_fit_an_issue():
@@ -197,12 +240,16 @@ def test_a_long_report_is_cut_to_fit_an_issue():
     from voices.publish.linkcheck import LinkReport, LinkResult, LinkUse, report_markdown
 
     urls = [f"https://site{n}.org.uk/a-page-with-a-long-address-{n}" for n in range(500)]
-    report = LinkReport({url: [LinkUse("areas/a.md", 3, "website")] for url in urls},
-                        {url: LinkResult(url, "dead", "HTTP 404") for url in urls})
+    report = LinkReport(
+        {url: [LinkUse("areas/a.md", 3, "website")] for url in urls},
+        {url: LinkResult(url, "dead", "HTTP 404") for url in urls},
+    )
     text = report_markdown(report, date(2026, 1, 5), limit=20_000)
     assert len(text) <= 20_000
     shown = text.count("\n### ")
-    assert 0 < shown < 500 and f"{500 - shown} more entries are in the workflow run's summary" in text
+    assert (
+        0 < shown < 500 and f"{500 - shown} more entries are in the workflow run's summary" in text
+    )
 
 
 def test_when_no_site_can_be_reached_nothing_is_called_dead(tiny, tmp_path, monkeypatch, capsys):
@@ -212,7 +259,10 @@ def test_when_no_site_can_be_reached_nothing_is_called_dead(tiny, tmp_path, monk
     sources = "".join(f"  - url: http://{LOCAL_NAME}:{closed_port()}/page-{n}\n" for n in range(3))
     tiny.area("ramsey", f"---\nname: Ramsey\nsources:\n{sources}---\n")
     report_file = tmp_path / "links.md"
-    assert main(["--root", str(tiny.root), "links", "--report", str(report_file), "--timeout", "1"]) == 1
+    assert (
+        main(["--root", str(tiny.root), "links", "--report", str(report_file), "--timeout", "1"])
+        == 1
+    )
     assert "none of the 3 sites could be reached" in capsys.readouterr().err
     report = report_file.read_text(encoding="utf-8")
     assert "0 dead" in report and "## Dead links" not in report and "the network was down" in report

@@ -37,19 +37,30 @@ CONSENT = "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-917\n  scope:
 
 
 def test_the_audit_names_every_leaked_person_and_reference(tiny) -> None:
-    tiny.story("talk", story("An interview", "2020", more="kind: interview\npeople: [Ann Smith, Smith Jones]\n"
-                             + CONSENT))
-    tiny.story("quiet", story("Another", "2019", more="people: [Annabel Lee]\n"
-                              + CONSENT.replace("917", "918")))
+    tiny.story(
+        "talk",
+        story(
+            "An interview",
+            "2020",
+            more="kind: interview\npeople: [Ann Smith, Smith Jones]\n" + CONSENT,
+        ),
+    )
+    tiny.story(
+        "quiet",
+        story("Another", "2019", more="people: [Annabel Lee]\n" + CONSENT.replace("917", "918")),
+    )
     root = make_site(tiny)
     assert mkdocs_build(root / "mkdocs.yml", root / "site").returncode == 0
     build, _ = SiteBuild.load(root)
     site = root / "site"
     assert build.audit(site) == []
-    (site / "about.html").write_text("<p>Ann Smith Jones, Annabel Lee; ref VBL-2024-918</p>",
-                                              encoding="utf-8")
+    (site / "about.html").write_text(
+        "<p>Ann Smith Jones, Annabel Lee; ref VBL-2024-918</p>", encoding="utf-8"
+    )
     findings = build.audit(site)
-    assert findings == ["about.html: contains a consent reference (VBL-2024-918)",
-                        "about.html: names a person from stories/talk (names appear on their story only)",
-                        "about.html: names a person from stories/talk (names appear on their story only)",
-                        "about.html: names a person from stories/quiet (names appear on their story only)"]
+    assert findings == [
+        "about.html: contains a consent reference (VBL-2024-918)",
+        "about.html: names a person from stories/talk (names appear on their story only)",
+        "about.html: names a person from stories/talk (names appear on their story only)",
+        "about.html: names a person from stories/quiet (names appear on their story only)",
+    ]

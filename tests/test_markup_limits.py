@@ -25,23 +25,38 @@ HOSTILE_BODIES = {
 }
 
 
-def test_bodies_the_parsers_cannot_read_in_time_are_refused_with_their_line(tiny: TinyArchive) -> None:
+def test_bodies_the_parsers_cannot_read_in_time_are_refused_with_their_line(
+    tiny: TinyArchive,
+) -> None:
     for slug, (body, _, _) in HOSTILE_BODIES.items():
         tiny.story(slug, GOOD_STORY.replace("The story's text.", body))
-    result = subprocess.run([sys.executable, "-m", "voices", "check"], cwd=tiny.root, capture_output=True,
-                            text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "voices", "check"],
+        cwd=tiny.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stdout + result.stderr
     for slug, (_, line, words) in HOSTILE_BODIES.items():
-        lines = [out for out in result.stdout.splitlines() if out.startswith(f"stories/{slug}.md:{line}: body: ")]
+        lines = [
+            out
+            for out in result.stdout.splitlines()
+            if out.startswith(f"stories/{slug}.md:{line}: body: ")
+        ]
         assert lines and words in lines[0], (slug, result.stdout[-3000:])
 
 
-@pytest.mark.parametrize("body", [
-    "A story with a [link](https://example.org) and *emphasis*.\n\n" * 200,
-    "".join("  " * i + "- level\n" for i in range(10)),
-    "> A quote\n> > and a quote in it\n",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "A story with a [link](https://example.org) and *emphasis*.\n\n" * 200,
+        "".join("  " * i + "- level\n" for i in range(10)),
+        "> A quote\n> > and a quote in it\n",
+    ],
+)
 def test_ordinary_long_stories_pass(tiny: TinyArchive, body: str) -> None:
     tiny.story("fine", GOOD_STORY.replace("The story's text.", body))
     assert tiny.problems() == []

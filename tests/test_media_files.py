@@ -40,10 +40,18 @@ def mp4_with_location() -> bytes:
 
 def apple_keys(*names: bytes) -> bytes:
     """moov/meta as an iPhone writes it: a handler, the keys, and their values."""
-    keys = full_box(b"keys", struct.pack(">I", len(names))
-                    + b"".join(struct.pack(">I", 8 + len(n)) + b"mdta" + n for n in names))
-    values = box(b"ilst", b"".join(box(struct.pack(">I", i + 1), box(b"data", b"\0\0\0\1\0\0\0\0value"))
-                                   for i in range(len(names))))
+    keys = full_box(
+        b"keys",
+        struct.pack(">I", len(names))
+        + b"".join(struct.pack(">I", 8 + len(n)) + b"mdta" + n for n in names),
+    )
+    values = box(
+        b"ilst",
+        b"".join(
+            box(struct.pack(">I", i + 1), box(b"data", b"\0\0\0\1\0\0\0\0value"))
+            for i in range(len(names))
+        ),
+    )
     return box(b"meta", full_box(b"hdlr", b"\0\0\0\0mdta" + bytes(12) + b"\0") + keys + values)
 
 
@@ -53,17 +61,21 @@ def write(tmp_path):
         path = tmp_path / name
         path.write_bytes(data)
         return path
+
     return run
 
 
 # --- MP4, MOV, M4A -------------------------------------------------------------------------
+
 
 def test_xyz_atom_in_udta_is_location(write):
     assert media_location_problem(write("film.mp4", mp4_with_location())) == LOCATION_MESSAGE
 
 
 def test_clean_mp4_has_no_location(write):
-    clean = mp4(box(b"udta", box(b"\xa9nam", struct.pack(">HH", 4, 0) + b"Film")), box(b"trak", bytes(40)))
+    clean = mp4(
+        box(b"udta", box(b"\xa9nam", struct.pack(">HH", 4, 0) + b"Film")), box(b"trak", bytes(40))
+    )
     assert media_location_problem(write("film.mp4", clean)) is None
 
 
@@ -96,11 +108,14 @@ def test_moov_after_the_media_and_64_bit_sizes(write):
 
 
 def test_xmp_gps_in_a_uuid_box(write):
-    uuid = box(b"uuid", bytes(16) + b"<x:xmpmeta><rdf:Description exif:GPSLatitude='51,30N'/></x:xmpmeta>")
+    uuid = box(
+        b"uuid", bytes(16) + b"<x:xmpmeta><rdf:Description exif:GPSLatitude='51,30N'/></x:xmpmeta>"
+    )
     assert media_location_problem(write("film.mp4", FTYP + uuid + MDAT)) == LOCATION_MESSAGE
 
 
 # --- MP3 -----------------------------------------------------------------------------------
+
 
 def id3(*frames: bytes) -> bytes:
     body = b"".join(frames) + bytes(20)  # padding
@@ -119,13 +134,18 @@ def test_mp3_txxx_with_gps_is_location(write):
 
 def test_mp3_utf16_location_description(write):
     description = "Recording location".encode("utf-16") + b"\0\0" + "Par".encode("utf-16")
-    assert media_location_problem(write("interview.mp3", id3(frame(b"TXXX", b"\x01" + description)))) \
+    assert (
+        media_location_problem(write("interview.mp3", id3(frame(b"TXXX", b"\x01" + description))))
         == LOCATION_MESSAGE
+    )
 
 
 def test_ordinary_mp3_tags_are_not_location(write):
-    tagged = id3(frame(b"TIT2", b"\0Interview"), frame(b"TPE1", b"\0Par Bay Big Local"),
-                 frame(b"TXXX", b"\0Recorded by\0Jo"))
+    tagged = id3(
+        frame(b"TIT2", b"\0Interview"),
+        frame(b"TPE1", b"\0Par Bay Big Local"),
+        frame(b"TXXX", b"\0Recorded by\0Jo"),
+    )
     assert media_location_problem(write("interview.mp3", tagged)) is None
 
 
@@ -136,7 +156,10 @@ PDF_START = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj
 
 def test_pdf_xmp_gps_is_location(write):
     xmp = b"<x:xmpmeta><rdf:Description xmlns:exif='http://ns.adobe.com/exif/1.0/' exif:GPSLongitude='0,7W'/>"
-    assert pdf_metadata_problem(write("report.pdf", PDF_START + xmp + b"\n%%EOF\n")) == LOCATION_MESSAGE
+    assert (
+        pdf_metadata_problem(write("report.pdf", PDF_START + xmp + b"\n%%EOF\n"))
+        == LOCATION_MESSAGE
+    )
 
 
 def test_pdf_with_a_placed_photo_that_kept_its_gps(write):
@@ -144,8 +167,15 @@ def test_pdf_with_a_placed_photo_that_kept_its_gps(write):
     exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}
     photo = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(photo, "JPEG", exif=exif)
-    stream = b"2 0 obj\n<< /Subtype /Image /Filter /DCTDecode >>\nstream\n" + photo.getvalue() + b"\nendstream\n"
-    assert pdf_metadata_problem(write("report.pdf", PDF_START + stream + b"%%EOF\n")) == LOCATION_MESSAGE
+    stream = (
+        b"2 0 obj\n<< /Subtype /Image /Filter /DCTDecode >>\nstream\n"
+        + photo.getvalue()
+        + b"\nendstream\n"
+    )
+    assert (
+        pdf_metadata_problem(write("report.pdf", PDF_START + stream + b"%%EOF\n"))
+        == LOCATION_MESSAGE
+    )
 
 
 def test_clean_pdf_and_a_photo_without_gps(write):
@@ -153,7 +183,12 @@ def test_clean_pdf_and_a_photo_without_gps(write):
     exif = Image.Exif()
     exif[0x0110] = "Pixel 8"  # a camera model is not a location
     Image.new("RGB", (8, 8), "red").save(photo, "JPEG", exif=exif)
-    body = PDF_START + b"<< /Author (Par Bay) >>\nstream\n" + photo.getvalue() + b"\nendstream\n%%EOF\n"
+    body = (
+        PDF_START
+        + b"<< /Author (Par Bay) >>\nstream\n"
+        + photo.getvalue()
+        + b"\nendstream\n%%EOF\n"
+    )
     assert pdf_metadata_problem(write("report.pdf", body)) is None
 
 
@@ -171,11 +206,16 @@ def test_not_a_pdf(write):
 
 # --- garbage never raises ------------------------------------------------------------------
 
+
 def test_garbage_never_raises(write, tmp_path):
     rng = random.Random(20240501)
     samples = [b"", b"ID3", b"\0\0\0\x01ftyp", bytes(rng.getrandbits(8) for _ in range(4096))]
-    for good in (mp4_with_location(), mp4(apple_keys(b"com.apple.quicktime.location.ISO6709")),
-                 id3(frame(b"TXXX", b"\0GPS\0x")), PDF_START + b"exif:GPS"):
+    for good in (
+        mp4_with_location(),
+        mp4(apple_keys(b"com.apple.quicktime.location.ISO6709")),
+        id3(frame(b"TXXX", b"\0GPS\0x")),
+        PDF_START + b"exif:GPS",
+    ):
         samples += [good[:cut] for cut in range(0, len(good), 7)]
         for _ in range(200):  # flip bytes, including the sizes
             broken = bytearray(good)
@@ -220,7 +260,10 @@ def test_gps_in_a_second_app1_segment_is_found(write):
     jpeg = clean_jpeg()
     two = jpeg[:2] + app1(clean_exif.tobytes()) + app1(gps_exif()) + jpeg[2:]
     assert file_location_problem(write("photo.jpg", two)) == LOCATION_MESSAGE
-    assert file_location_problem(write("plain.jpg", jpeg[:2] + app1(clean_exif.tobytes()) + jpeg[2:])) is None
+    assert (
+        file_location_problem(write("plain.jpg", jpeg[:2] + app1(clean_exif.tobytes()) + jpeg[2:]))
+        is None
+    )
 
 
 @pytest.mark.parametrize("name", ["film.webm", "film.mkv", "film.txt", "film"])
@@ -233,12 +276,25 @@ def test_compressed_pdf_xmp_and_object_streams_are_inflated(write):
 
     xmp = b"<x:xmpmeta><rdf:Description exif:GPSLatitude='51,30N'/></x:xmpmeta>"
     packed = zlib.compress(xmp)
-    stream = (b"2 0 obj\n<< /Type /Metadata /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
-              + packed + b"\nendstream\nendobj\n")
-    assert file_location_problem(write("report.pdf", PDF_START + stream + b"%%EOF\n")) == LOCATION_MESSAGE
+    stream = (
+        b"2 0 obj\n<< /Type /Metadata /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
+    assert (
+        file_location_problem(write("report.pdf", PDF_START + stream + b"%%EOF\n"))
+        == LOCATION_MESSAGE
+    )
     objects = zlib.compress(b"3 0 << /GPS << /Lat 51.5 >> >>")
-    stream = b"2 0 obj\n<< /Type /ObjStm /Filter [/FlateDecode] >>\nstream\n" + objects + b"\nendstream\n"
-    assert file_location_problem(write("objects.pdf", PDF_START + stream + b"%%EOF\n")) == LOCATION_MESSAGE
+    stream = (
+        b"2 0 obj\n<< /Type /ObjStm /Filter [/FlateDecode] >>\nstream\n"
+        + objects
+        + b"\nendstream\n"
+    )
+    assert (
+        file_location_problem(write("objects.pdf", PDF_START + stream + b"%%EOF\n"))
+        == LOCATION_MESSAGE
+    )
     clean = zlib.compress(b"BT /F1 12 Tf (Hello) Tj ET")
     stream = b"2 0 obj\n<< /Filter /FlateDecode >>\nstream\n" + clean + b"\nendstream\n"
     assert file_location_problem(write("clean.pdf", PDF_START + stream + b"%%EOF\n")) is None
@@ -249,7 +305,10 @@ def test_a_pdf_stream_that_inflates_without_end_is_refused_not_expanded(write):
 
     bomb = zlib.compress(bytes(200 * 1024 * 1024), 9)  # 200 MB of zeros in about 200 KB
     stream = b"2 0 obj\n<< /Filter /FlateDecode >>\nstream\n" + bomb + b"\nendstream\n"
-    assert file_location_problem(write("bomb.pdf", PDF_START + stream + b"%%EOF\n")) == TOO_PACKED_MESSAGE
+    assert (
+        file_location_problem(write("bomb.pdf", PDF_START + stream + b"%%EOF\n"))
+        == TOO_PACKED_MESSAGE
+    )
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -281,20 +340,39 @@ def test_webp_exif_chunk_is_found(write):
 
 def vorbis_comments(*comments: bytes) -> bytes:
     vendor = b"Example encoder"
-    return (struct.pack("<I", len(vendor)) + vendor + struct.pack("<I", len(comments))
-            + b"".join(struct.pack("<I", len(c)) + c for c in comments))
+    return (
+        struct.pack("<I", len(vendor))
+        + vendor
+        + struct.pack("<I", len(comments))
+        + b"".join(struct.pack("<I", len(c)) + c for c in comments)
+    )
 
 
 def test_flac_and_ogg_comments_naming_a_place_are_found(write):
     def flac(*comments: bytes) -> bytes:
         block = vorbis_comments(*comments)
         streaminfo = b"\x00" + (34).to_bytes(3, "big") + bytes(34)
-        return b"fLaC" + streaminfo + bytes([0x84]) + len(block).to_bytes(3, "big") + block + bytes(64)
+        return (
+            b"fLaC" + streaminfo + bytes([0x84]) + len(block).to_bytes(3, "big") + block + bytes(64)
+        )
 
-    assert file_location_problem(write("talk.flac", flac(b"TITLE=Talk", b"LOCATION=51.5,-0.12"))) == LOCATION_MESSAGE
-    assert file_location_problem(write("talk2.flac", flac(b"TITLE=Talk", b"ARTIST=Someone"))) is None
-    ogg = b"OggS" + bytes(24) + b"\x01vorbis" + bytes(22) + b"OggS" + bytes(24) + b"\x03vorbis" \
+    assert (
+        file_location_problem(write("talk.flac", flac(b"TITLE=Talk", b"LOCATION=51.5,-0.12")))
+        == LOCATION_MESSAGE
+    )
+    assert (
+        file_location_problem(write("talk2.flac", flac(b"TITLE=Talk", b"ARTIST=Someone"))) is None
+    )
+    ogg = (
+        b"OggS"
+        + bytes(24)
+        + b"\x01vorbis"
+        + bytes(22)
+        + b"OggS"
+        + bytes(24)
+        + b"\x03vorbis"
         + vorbis_comments(b"GEO_LOCATION=+51.5-000.1/")
+    )
     assert file_location_problem(write("talk.ogg", ogg)) == LOCATION_MESSAGE
 
 
@@ -304,13 +382,23 @@ def test_matroska_location_tag_is_found(write):
     webm = b"\x1a\x45\xdf\xa3" + bytes(40) + b"\x12\x54\xc3\x67" + tag + bytes(64)
     assert file_location_problem(write("film.webm", webm)) == LOCATION_MESSAGE
     title = b"\x45\xa3\x85TITLE\x44\x87\x84Film"
-    assert file_location_problem(write("clean.webm", b"\x1a\x45\xdf\xa3" + bytes(40) + title)) is None
+    assert (
+        file_location_problem(write("clean.webm", b"\x1a\x45\xdf\xa3" + bytes(40) + title)) is None
+    )
 
 
 def test_wav_with_xmp_gps_is_found(write):
     xmp = b"<x:xmpmeta exif:GPSLatitude='51,30N'/>"
-    wav = b"RIFF" + struct.pack("<I", 4 + 8 + len(xmp) + 8) + b"WAVE" + b"_PMX" + struct.pack("<I", len(xmp)) \
-        + xmp + b"data" + struct.pack("<I", 0)
+    wav = (
+        b"RIFF"
+        + struct.pack("<I", 4 + 8 + len(xmp) + 8)
+        + b"WAVE"
+        + b"_PMX"
+        + struct.pack("<I", len(xmp))
+        + xmp
+        + b"data"
+        + struct.pack("<I", 0)
+    )
     assert file_location_problem(write("talk.wav", wav)) == LOCATION_MESSAGE
 
 
@@ -328,11 +416,20 @@ def docx(members: dict[str, bytes]) -> bytes:
 def test_a_photo_with_gps_inside_a_word_document_is_found(write):
     photo = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(photo, "JPEG", exif=gps_exif())
-    assert file_location_problem(write("report.docx", docx({"word/media/image1.jpeg": photo.getvalue()}))) \
+    assert (
+        file_location_problem(
+            write("report.docx", docx({"word/media/image1.jpeg": photo.getvalue()}))
+        )
         == LOCATION_MESSAGE
-    assert file_location_problem(write("clean.docx", docx({"word/media/image1.jpeg": clean_jpeg()}))) is None
+    )
+    assert (
+        file_location_problem(write("clean.docx", docx({"word/media/image1.jpeg": clean_jpeg()})))
+        is None
+    )
 
 
 def test_a_zip_bomb_document_is_refused_not_expanded(write):
-    assert file_location_problem(write("bomb.xlsx", docx({"xl/huge.xml": bytes(300 * 1024 * 1024)}))) \
+    assert (
+        file_location_problem(write("bomb.xlsx", docx({"xl/huge.xml": bytes(300 * 1024 * 1024)})))
         == TOO_PACKED_MESSAGE
+    )

@@ -18,8 +18,10 @@ HOSTILE = """Par Bay's "best" year </script><script>alert(1)</script> & more"""
 
 
 def story_text(date: str = "2019-06-14", extra: str = "", title: str = "A good story") -> str:
-    return (f"---\ntitle: {json.dumps(title)}\ndate: {date}\nsummary: A short summary.\n"
-            f"areas: [par-bay]\nthemes: [environment, skills]\n{extra}---\n\nThe story's text.\n")
+    return (
+        f"---\ntitle: {json.dumps(title)}\ndate: {date}\nsummary: A short summary.\n"
+        f"areas: [par-bay]\nthemes: [environment, skills]\n{extra}---\n\nThe story's text.\n"
+    )
 
 
 def load(tiny):
@@ -68,8 +70,13 @@ class Head(HTMLParser):
 
 
 def test_story_json_ld(tiny):
-    tiny.story("good", story_text(extra='authors: ["Jo Bloggs", "Ann Other"]\nkind: blog\n'
-                                         "source_url: https://localtrust.org.uk/news/x\n"))
+    tiny.story(
+        "good",
+        story_text(
+            extra='authors: ["Jo Bloggs", "Ann Other"]\nkind: blog\n'
+            "source_url: https://localtrust.org.uk/news/x\n"
+        ),
+    )
     archive = load(tiny)
     data = Head(story_head(archive.stories["good"], archive)).json_ld()
     assert data["@context"] == "https://schema.org"
@@ -77,15 +84,22 @@ def test_story_json_ld(tiny):
     assert data["headline"] == "A good story"
     assert data["description"] == "A short summary."
     assert data["datePublished"] == "2019-06-14"
-    assert data["author"] == [{"@type": "Person", "name": "Jo Bloggs"}, {"@type": "Person", "name": "Ann Other"}]
+    assert data["author"] == [
+        {"@type": "Person", "name": "Jo Bloggs"},
+        {"@type": "Person", "name": "Ann Other"},
+    ]
     assert data["url"] == SITE + "stories/good/"
     assert data["inLanguage"] == "en-GB"
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["isPartOf"] == {"@type": "WebSite", "name": "Voices of Big Local", "url": SITE}
-    assert data["spatialCoverage"] == [{
-        "@type": "Place", "name": "Par Bay", "url": SITE + "areas/par-bay/",
-        "address": {"@type": "PostalAddress", "addressRegion": "South West"},
-    }]
+    assert data["spatialCoverage"] == [
+        {
+            "@type": "Place",
+            "name": "Par Bay",
+            "url": SITE + "areas/par-bay/",
+            "address": {"@type": "PostalAddress", "addressRegion": "South West"},
+        }
+    ]
     assert data["keywords"] == ["Environment", "Skills"]
     assert data["genre"] == "Blog post"
     assert data["isBasedOn"] == "https://localtrust.org.uk/news/x"
@@ -143,7 +157,9 @@ def test_hostile_title_stays_inside_json_and_attributes(tiny):
     archive = load(tiny)
     story = archive.stories["good"]
     # The contract refuses tags in titles; the metadata must be safe even without that check.
-    story.meta = story.meta.model_copy(update={"title": HOSTILE, "authors": ['Jo "JB" <b>Bloggs</b>']})
+    story.meta = story.meta.model_copy(
+        update={"title": HOSTILE, "authors": ['Jo "JB" <b>Bloggs</b>']}
+    )
     text = story_head(story, archive)
     assert "</script><script>" not in text
     assert "<b>" not in text
@@ -169,14 +185,22 @@ def test_quotes_and_ampersands_allowed_by_the_contract_round_trip(tiny):
 
 
 def test_people_and_consent_never_appear(tiny):
-    consent = "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-017\n  scope: [web, archive]\n"
-    tiny.story("interview", story_text(extra=f'kind: interview\npeople: ["Sam Resident", "Pat Neighbour"]\n'
-                                              f"{consent}"))
+    consent = (
+        "consent:\n  recorded: 2024-05-01\n  reference: VBL-2024-017\n  scope: [web, archive]\n"
+    )
+    tiny.story(
+        "interview",
+        story_text(extra=f'kind: interview\npeople: ["Sam Resident", "Pat Neighbour"]\n{consent}'),
+    )
     archive = load(tiny)
     story = archive.stories["interview"]
     assert story.meta.people and story.meta.consent
-    outputs = [story_head(story, archive), story_head(story, archive, image_url=SITE + "x.jpg"),
-               citation_text(story, archive), withdrawn_head()]
+    outputs = [
+        story_head(story, archive),
+        story_head(story, archive, image_url=SITE + "x.jpg"),
+        citation_text(story, archive),
+        withdrawn_head(),
+    ]
     outputs += [area_head(area, archive) for area in archive.areas.values()]
     for output in outputs:
         for secret in ("Sam Resident", "Pat Neighbour", "VBL-2024-017", "2024-05-01"):
@@ -189,13 +213,20 @@ def test_licence_follows_the_story_or_the_default(tiny):
     archive = load(tiny)
     own = Head(story_head(archive.stories["own"], archive))
     default = Head(story_head(archive.stories["default"], archive))
-    assert own.json_ld()["license"] == own.value("DC.rights") == "https://creativecommons.org/licenses/by-nc/4.0/"
+    assert (
+        own.json_ld()["license"]
+        == own.value("DC.rights")
+        == "https://creativecommons.org/licenses/by-nc/4.0/"
+    )
     assert default.json_ld()["license"] == "https://creativecommons.org/licenses/by/4.0/"
 
 
 def test_image_only_with_an_image_url(tiny):
-    tiny.story("pictured", story_text(extra="image:\n  src: garden.jpg\n  alt: Volunteers & a raised bed\n"),
-               files={"garden.jpg": SMALL_JPEG})
+    tiny.story(
+        "pictured",
+        story_text(extra="image:\n  src: garden.jpg\n  alt: Volunteers & a raised bed\n"),
+        files={"garden.jpg": SMALL_JPEG},
+    )
     archive = load(tiny)
     story = archive.stories["pictured"]
     image = SITE + "stories/pictured/garden.jpg"
@@ -213,8 +244,11 @@ def test_image_only_with_an_image_url(tiny):
 @pytest.mark.parametrize("status", ["draft", "withdrawn"])
 def test_story_head_refuses_unpublished_stories(tiny, status):
     if status == "withdrawn":  # a withdrawn story keeps only the notice's fields
-        tiny.story("hidden", "---\ntitle: Hidden\ndate: 2019\nareas: [par-bay]\nthemes: [skills]\nstatus: withdrawn\n"
-                             "withdrawn:\n  date: 2026-01-05\n  reason: accuracy\n---\n")
+        tiny.story(
+            "hidden",
+            "---\ntitle: Hidden\ndate: 2019\nareas: [par-bay]\nthemes: [skills]\nstatus: withdrawn\n"
+            "withdrawn:\n  date: 2026-01-05\n  reason: accuracy\n---\n",
+        )
     else:
         tiny.story("hidden", story_text(extra=f"status: {status}\n"))
     archive = load(tiny)
@@ -227,7 +261,9 @@ def test_withdrawn_head_is_noindex_and_nothing_else():
 
 
 def test_area_with_everything(tiny):
-    tiny.area("par-bay", """\
+    tiny.area(
+        "par-bay",
+        """\
         ---
         name: 'Par Bay & "St Blazey" <3'
         region: south-west
@@ -238,7 +274,8 @@ def test_area_with_everything(tiny):
           lat: 50.35
           lon: -4.70
         ---
-        """)
+        """,
+    )
     archive = load(tiny)
     text = area_head(archive.areas["par-bay"], archive)
     head = Head(text)
@@ -248,7 +285,11 @@ def test_area_with_everything(tiny):
         "@type": "Place",
         "name": 'Par Bay & "St Blazey" <3',
         "url": SITE + "areas/par-bay/",
-        "address": {"@type": "PostalAddress", "addressLocality": "Cornwall", "addressRegion": "South West"},
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": "Cornwall",
+            "addressRegion": "South West",
+        },
         "geo": {"@type": "GeoCoordinates", "latitude": 50.35, "longitude": -4.70},
         "description": "A bay on the south coast of Cornwall.",
         "sameAs": "https://example.org/par-bay",
@@ -264,13 +305,20 @@ def test_area_with_everything(tiny):
 def test_area_without_region_or_location(tiny):
     archive = load(tiny)
     data = Head(area_head(archive.areas["ramsey"], archive)).json_ld()
-    assert data == {"@context": "https://schema.org", "@type": "Place", "name": "Ramsey",
-                    "url": SITE + "areas/ramsey/"}
+    assert data == {
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": "Ramsey",
+        "url": SITE + "areas/ramsey/",
+    }
 
 
 def test_story_place_uses_location_when_known(tiny):
-    tiny.area("ramsey", "---\nname: Ramsey\nlocal_authority: Huntingdonshire\nlocation:\n  lat: 52.45\n"
-                        "  lon: -0.10\n---\n")
+    tiny.area(
+        "ramsey",
+        "---\nname: Ramsey\nlocal_authority: Huntingdonshire\nlocation:\n  lat: 52.45\n"
+        "  lon: -0.10\n---\n",
+    )
     tiny.story("two", story_text().replace("areas: [par-bay]", "areas: [par-bay, ramsey]"))
     archive = load(tiny)
     places = Head(story_head(archive.stories["two"], archive)).json_ld()["spatialCoverage"]
@@ -280,13 +328,15 @@ def test_story_place_uses_location_when_known(tiny):
     assert places[1]["geo"] == {"@type": "GeoCoordinates", "latitude": 52.45, "longitude": -0.10}
 
 
-@pytest.mark.parametrize(("date", "shown"), [("2019-06-14", "14 June 2019"), ("2019-06", "June 2019"),
-                                             ("2019", "2019")])
+@pytest.mark.parametrize(
+    ("date", "shown"), [("2019-06-14", "14 June 2019"), ("2019-06", "June 2019"), ("2019", "2019")]
+)
 def test_citation_text(tiny, date, shown):
     tiny.story("good", story_text(date=date))
     archive = load(tiny)
     assert citation_text(archive.stories["good"], archive) == (
-        f"A good story. Voices of Big Local, {shown}. {SITE}stories/good/ (accessed [date]).")
+        f"A good story. Voices of Big Local, {shown}. {SITE}stories/good/ (accessed [date])."
+    )
 
 
 def test_citation_text_with_authors(tiny):
@@ -294,6 +344,12 @@ def test_citation_text_with_authors(tiny):
     tiny.story("two", story_text(extra='authors: ["Jo Bloggs", "Ann Other"]\n'))
     tiny.story("three", story_text(extra='authors: ["A One", "B Two", "C Three"]\n'))
     archive = load(tiny)
-    assert citation_text(archive.stories["one"], archive).startswith("Jo Bloggs. Why now? Voices of Big Local,")
-    assert citation_text(archive.stories["two"], archive).startswith("Jo Bloggs and Ann Other. A good story. ")
-    assert citation_text(archive.stories["three"], archive).startswith("A One, B Two and C Three. A good story. ")
+    assert citation_text(archive.stories["one"], archive).startswith(
+        "Jo Bloggs. Why now? Voices of Big Local,"
+    )
+    assert citation_text(archive.stories["two"], archive).startswith(
+        "Jo Bloggs and Ann Other. A good story. "
+    )
+    assert citation_text(archive.stories["three"], archive).startswith(
+        "A One, B Two and C Three. A good story. "
+    )

@@ -20,8 +20,14 @@ def _page(tmp_path: Path, markdown: str) -> tuple[Page, MkDocsConfig, Files]:
     docs.mkdir()
     (docs / "story.md").write_text(markdown, encoding="utf-8")
     config = MkDocsConfig()
-    config.load_dict({"site_name": "Test", "docs_dir": str(docs), "site_dir": str(tmp_path / "site"),
-                      "markdown_extensions": ["toc", "attr_list"]})
+    config.load_dict(
+        {
+            "site_name": "Test",
+            "docs_dir": str(docs),
+            "site_dir": str(tmp_path / "site"),
+            "markdown_extensions": ["toc", "attr_list"],
+        }
+    )
     errors, warnings = config.validate()
     assert not errors and not warnings
     file = File("story.md", str(docs), str(tmp_path / "site"), use_directory_urls=True)
@@ -70,8 +76,15 @@ def test_page_toc_round_trips_through_plain_tokens(tmp_path: Path) -> None:
     page.render(config, files)
 
     def tokens(items) -> list[dict]:
-        return [{"level": item.level, "id": item.id, "name": item.title, "children": tokens(item.children)}
-                for item in items]
+        return [
+            {
+                "level": item.level,
+                "id": item.id,
+                "name": item.title,
+                "children": tokens(item.children),
+            }
+            for item in items
+        ]
 
     def shape(items) -> list:
         return [(item.level, item.id, item.title, shape(item.children)) for item in items]
@@ -86,6 +99,10 @@ def test_a_hook_module_can_import_its_siblings_while_it_loads(tmp_path: Path) ->
     from mkdocs.config.config_options import Hooks
 
     (tmp_path / "sibling_for_the_test.py").write_text("VALUE = 42\n", encoding="utf-8")
-    (tmp_path / "hook_for_the_test.py").write_text("from sibling_for_the_test import VALUE\n", encoding="utf-8")
-    module = Hooks("plugins")._load_hook("hook_for_the_test", str(tmp_path / "hook_for_the_test.py"))
+    (tmp_path / "hook_for_the_test.py").write_text(
+        "from sibling_for_the_test import VALUE\n", encoding="utf-8"
+    )
+    module = Hooks("plugins")._load_hook(
+        "hook_for_the_test", str(tmp_path / "hook_for_the_test.py")
+    )
     assert module.VALUE == 42

@@ -31,5 +31,7 @@ def test_every_page_has_the_navigation_material_renders_for_it(tiny):
     assert result.returncode == 0, result.stderr
 
     shared, rendered = pages_of(root / "shared"), pages_of(root / "rendered")
-    assert {"stories/garden/index.html", "areas/ramsey/index.html", "about/index.html"} <= set(shared)
+    assert {"stories/garden/index.html", "areas/ramsey/index.html", "about/index.html"} <= set(
+        shared
+    )
     assert shared == rendered

@@ -19,7 +19,11 @@ SITE_URL = load_settings(REPO / "archive.yml", "archive.yml")[0].site_url
 
 def test_the_repository_site_requests_nothing_from_other_sites(repo_site):
     scanned = [f for f in repo_site.rglob("*") if f.suffix in (".html", ".css", ".js")]
-    assert len(scanned) > 200 and any(f.suffix == ".css" for f in scanned) and any(f.suffix == ".js" for f in scanned)
+    assert (
+        len(scanned) > 200
+        and any(f.suffix == ".css" for f in scanned)
+        and any(f.suffix == ".js" for f in scanned)
+    )
     assert third_party_requests(repo_site, SITE_URL) == []
 
 
@@ -29,7 +33,9 @@ def test_material_is_configured_not_to_load_from_elsewhere():
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     assert config["theme"]["font"] == "false"
     assert "repo_url" not in config
-    assert not {"offline", "privacy", "social", "material/offline"} & set(config.get("plugins") or [])
+    assert not {"offline", "privacy", "social", "material/offline"} & set(
+        config.get("plugins") or []
+    )
 
 
 def test_an_external_stylesheet_is_caught_with_file_line_and_address(tmp_path):
@@ -41,12 +47,20 @@ def test_an_external_stylesheet_is_caught_with_file_line_and_address(tmp_path):
         '</head><body><a href="https://example.com/">a link to follow is fine</a>\n'
         '<img src="//cdn.example.net/x.png" alt=""><img src="photo.jpg" srcset="a.jpg 1w, https://img.example.net/b.jpg 2w" alt="">\n'
         '<div style="background: url(https://track.example.net/pixel.gif)"></div>\n'
-        "</body></html>\n", encoding="utf-8")
-    (tmp_path / "theme.css").write_text('body { color: red; }\n@import url("https://cdn.example.net/x.css");\n'
-                                        '.a { background: url("data:image/svg+xml,%3Csvg xmlns=\'http://www.w3.org/2000/svg\'/%3E"); }\n'
-                                        ".b { background: url(../img/local.png); }\n", encoding="utf-8")
-    (tmp_path / "app.js").write_text('const here = "https://example.com/not-fetched";\n'
-                                     'fetch("https://api.example.net/count");\n', encoding="utf-8")
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "theme.css").write_text(
+        'body { color: red; }\n@import url("https://cdn.example.net/x.css");\n'
+        ".a { background: url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E\"); }\n"
+        ".b { background: url(../img/local.png); }\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "app.js").write_text(
+        'const here = "https://example.com/not-fetched";\n'
+        'fetch("https://api.example.net/count");\n',
+        encoding="utf-8",
+    )
     assert third_party_requests(tmp_path, SITE_URL) == [
         "app.js:2: https://api.example.net/count",
         "stories/index.html:3: https://fonts.googleapis.com/css?family=Roboto",
@@ -57,11 +71,17 @@ def test_an_external_stylesheet_is_caught_with_file_line_and_address(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("script", [
-    'import("https://cdn.example.net/m.js")', "import x from 'https://cdn.example.net/m.js'",
-    "new Worker(`https://cdn.example.net/w.js`)", 'xhr.open("GET", "https://api.example.net/")',
-    'navigator.sendBeacon("https://stats.example.net/hit", data)', 'new EventSource("//push.example.net/")',
-])
+@pytest.mark.parametrize(
+    "script",
+    [
+        'import("https://cdn.example.net/m.js")',
+        "import x from 'https://cdn.example.net/m.js'",
+        "new Worker(`https://cdn.example.net/w.js`)",
+        'xhr.open("GET", "https://api.example.net/")',
+        'navigator.sendBeacon("https://stats.example.net/hit", data)',
+        'new EventSource("//push.example.net/")',
+    ],
+)
 def test_script_requests_are_found(script):
     assert len(requests_in_js(script)) == 1
 
@@ -71,19 +91,33 @@ def test_a_mermaid_diagram_counts_as_a_request():
     assert requests_in_html('<pre class="mermaid"><code>graph LR</code></pre>')
 
 
-@pytest.mark.parametrize(("address", "off"), [
-    ("https://cdn.example.net/x.js", True), ("//cdn.example.net/x.js", True),
-    (SITE_URL + "assets/x.css", False), ("https://example.org/elsewhere/x.css", True),
-    ("assets/x.css", False), ("data:image/png;base64,AAAA", False), ("mailto:someone@example.org", False),
-])
+@pytest.mark.parametrize(
+    ("address", "off"),
+    [
+        ("https://cdn.example.net/x.js", True),
+        ("//cdn.example.net/x.js", True),
+        (SITE_URL + "assets/x.css", False),
+        ("https://example.org/elsewhere/x.css", True),
+        ("assets/x.css", False),
+        ("data:image/png;base64,AAAA", False),
+        ("mailto:someone@example.org", False),
+    ],
+)
 def test_what_counts_as_off_site(address, off):
     assert is_off_site(address, SITE_URL) is off
 
 
 def test_a_story_image_from_another_site_is_refused(tiny):
-    tiny.story("elsewhere", "---\ntitle: Elsewhere\ndate: 2020\nsummary: S.\nareas: [par-bay]\n"
-                            "themes: [environment]\n---\n\nText.\n\n![The hall](https://example.net/hall.jpg)\n")
+    tiny.story(
+        "elsewhere",
+        "---\ntitle: Elsewhere\ndate: 2020\nsummary: S.\nareas: [par-bay]\n"
+        "themes: [environment]\n---\n\nText.\n\n![The hall](https://example.net/hall.jpg)\n",
+    )
     problem = tiny.only("body")
-    assert str(problem).startswith("stories/elsewhere.md:11: body: the image https://example.net/hall.jpg is on "
-                                   "another site")
-    assert "upload it beside index.md" in problem.hint and "[what it shows](https://example.net/hall.jpg)" in problem.hint
+    assert str(problem).startswith(
+        "stories/elsewhere.md:11: body: the image https://example.net/hall.jpg is on another site"
+    )
+    assert (
+        "upload it beside index.md" in problem.hint
+        and "[what it shows](https://example.net/hall.jpg)" in problem.hint
+    )

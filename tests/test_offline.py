@@ -29,18 +29,44 @@ def write_archive(tiny: TinyArchive) -> None:
     """A folder story with a photo, media and a document, a renamed story, a withdrawn one and
     enough stories in one theme for its list to run over two pages."""
     tiny.area("ramsey", "---\nname: Ramsey\nregion: east-of-england\n---\n\nThe town's legacy.\n")
-    tiny.story("garden", story("The garden opens", "2019-06-14", more=(
-        "image:\n  src: garden.jpg\n  alt: Raised beds by the hall\n"
-        "media:\n  - src: talk.mp3\n    type: audio\n    title: A talk\n    transcript: Words of the talk.\n"
-        "attachments:\n  - src: report.pdf\n    title: Annual report\n"),
-        body="Planting began. Read [about buses](story:buses)."),
-        files={"garden.jpg": jpeg(900, 600), "talk.mp3": SMALL_MP3, "report.pdf": b"%PDF-1.4 example"})
-    tiny.story("buses", story("Buses for Ramsey", "2018", areas="[ramsey]", themes="[spaces-and-services]",
-                              more="aliases: [/stories/old-buses/]\n"))
-    tiny.story("gone", "---\ntitle: Gone story\ndate: 2017\nareas: [par-bay]\nthemes: [skills]\n"
-                       "status: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: at-request-of-contributor\n---\n")
+    tiny.story(
+        "garden",
+        story(
+            "The garden opens",
+            "2019-06-14",
+            more=(
+                "image:\n  src: garden.jpg\n  alt: Raised beds by the hall\n"
+                "media:\n  - src: talk.mp3\n    type: audio\n    title: A talk\n    transcript: Words of the talk.\n"
+                "attachments:\n  - src: report.pdf\n    title: Annual report\n"
+            ),
+            body="Planting began. Read [about buses](story:buses).",
+        ),
+        files={
+            "garden.jpg": jpeg(900, 600),
+            "talk.mp3": SMALL_MP3,
+            "report.pdf": b"%PDF-1.4 example",
+        },
+    )
+    tiny.story(
+        "buses",
+        story(
+            "Buses for Ramsey",
+            "2018",
+            areas="[ramsey]",
+            themes="[spaces-and-services]",
+            more="aliases: [/stories/old-buses/]\n",
+        ),
+    )
+    tiny.story(
+        "gone",
+        "---\ntitle: Gone story\ndate: 2017\nareas: [par-bay]\nthemes: [skills]\n"
+        "status: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: at-request-of-contributor\n---\n",
+    )
     for number in range(52):
-        tiny.story(f"news-{number}", story(f"News item {number}", f"20{12 + number % 12}", themes="[environment]"))
+        tiny.story(
+            f"news-{number}",
+            story(f"News item {number}", f"20{12 + number % 12}", themes="[environment]"),
+        )
 
 
 @pytest.fixture(scope="module")
@@ -52,17 +78,22 @@ def offline(tmp_path_factory) -> tuple[Path, Path]:
     registry = (root / "urls.txt").read_bytes() if (root / "urls.txt").exists() else None
     result = mkdocs_build(root / "mkdocs.offline.yml", root / "site-offline")
     assert result.returncode == 0, result.stderr
-    assert ((root / "urls.txt").read_bytes() if (root / "urls.txt").exists() else None) == registry, \
-        "the offline build must leave urls.txt alone"
+    assert (
+        (root / "urls.txt").read_bytes() if (root / "urls.txt").exists() else None
+    ) == registry, "the offline build must leave urls.txt alone"
     return root, root / "site-offline"
 
 
 def test_pages_are_files_and_links_point_at_them(offline):
     _, site = offline
     assert (site / "index.html").is_file() and (site / "stories" / "buses.html").is_file()
-    garden = (site / "stories" / "garden" / "index.html").read_text(encoding="utf-8")  # a folder story
+    garden = (site / "stories" / "garden" / "index.html").read_text(
+        encoding="utf-8"
+    )  # a folder story
     assert 'href="../../areas/par-bay.html"' in garden and 'href="../buses.html"' in garden
-    assert 'src="talk.mp3"' in garden and 'href="report.pdf"' in garden and "garden-480.webp" in garden
+    assert (
+        'src="talk.mp3"' in garden and 'href="report.pdf"' in garden and "garden-480.webp" in garden
+    )
     area = (site / "areas" / "par-bay.html").read_text(encoding="utf-8")
     assert 'href="../stories/garden/index.html"' in area
     assert 'href="../stories/gone.html"' not in area  # a withdrawn story is listed nowhere
@@ -100,20 +131,34 @@ def test_old_address_redirects_to_the_story_file(offline):
 def test_search_page_says_search_needs_the_website_and_offers_the_lists(offline):
     _, site = offline
     page = (site / "search.html").read_text(encoding="utf-8")
-    assert "Searching needs the archive&#x27;s website" in page or "Searching needs the archive's website" in page
+    assert (
+        "Searching needs the archive&#x27;s website" in page
+        or "Searching needs the archive's website" in page
+    )
     assert f'href="{SITE_URL}search/"' in page
-    for target in ("areas/index.html", "themes/index.html", "years/index.html", "regions/index.html",
-                   "stories/index.html"):
+    for target in (
+        "areas/index.html",
+        "themes/index.html",
+        "years/index.html",
+        "regions/index.html",
+        "stories/index.html",
+    ):
         assert f'href="{target}"' in page
-    assert "search.js" not in page and not (site / "pagefind").exists()  # nothing that cannot work here
-    assert 'action="search.html"' in (site / "index.html").read_text(encoding="utf-8")  # the header box
+    assert (
+        "search.js" not in page and not (site / "pagefind").exists()
+    )  # nothing that cannot work here
+    assert 'action="search.html"' in (site / "index.html").read_text(
+        encoding="utf-8"
+    )  # the header box
 
 
 def test_pages_name_their_online_address(offline):
     _, site = offline
     page = (site / "stories" / "garden" / "index.html").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{SITE_URL}stories/garden/">' in page
-    assert f"<loc>{SITE_URL}stories/buses/</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{SITE_URL}stories/buses/</loc>" in (site / "sitemap.xml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_offline_copy_carries_the_open_data_and_no_unpublished_story(offline):
@@ -129,14 +174,26 @@ def test_broken_reference_check_finds_folders_missing_files_and_root_paths(tmp_p
     (tmp_path / "index.html").write_text(
         '<a href="areas/x.html#top">fine</a> <a href="https://example.org/">elsewhere</a> <a href="#top">here</a>\n'
         '<a href="areas/">a folder</a>\n<img src="missing.png" alt="">\n<link rel="stylesheet" href="/assets/x.css">\n'
-        '<img srcset="areas/x.html 1w, gone.webp 2w" alt="">', encoding="utf-8")
-    assert broken_references(tmp_path) == ["index.html:2: areas/", "index.html:3: missing.png",
-                                           "index.html:4: /assets/x.css", "index.html:5: gone.webp"]
+        '<img srcset="areas/x.html 1w, gone.webp 2w" alt="">',
+        encoding="utf-8",
+    )
+    assert broken_references(tmp_path) == [
+        "index.html:2: areas/",
+        "index.html:3: missing.png",
+        "index.html:4: /assets/x.css",
+        "index.html:5: gone.webp",
+    ]
 
 
-@pytest.mark.parametrize(("dest", "url"), [("index.html", ""), ("stories/x.html", "stories/x/"),
-                                           ("stories/x/index.html", "stories/x/"),
-                                           ("themes/a/page/2.html", "themes/a/page/2/")])
+@pytest.mark.parametrize(
+    ("dest", "url"),
+    [
+        ("index.html", ""),
+        ("stories/x.html", "stories/x/"),
+        ("stories/x/index.html", "stories/x/"),
+        ("themes/a/page/2.html", "themes/a/page/2/"),
+    ],
+)
 def test_online_url_of_an_offline_page(dest, url):
     assert online_url(dest) == url
     if not dest.endswith("index.html"):
@@ -144,6 +201,7 @@ def test_online_url_of_an_offline_page(dest, url):
 
 
 # --- in a browser, from file:// ---------------------------------------------------------------
+
 
 def test_opened_from_the_file_system_it_reads_and_links_work(offline):
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -153,13 +211,23 @@ def test_opened_from_the_file_system_it_reads_and_links_work(offline):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         context = browser.new_context()
-        page = watched_page(context, problems, lambda url: url.startswith("file://"), "the file system")
+        page = watched_page(
+            context, problems, lambda url: url.startswith("file://"), "the file system"
+        )
         page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
 
         def styled() -> None:
             # Material's stylesheet makes the header sticky; our own puts the search box in a row.
-            assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
-            assert page.evaluate("getComputedStyle(document.querySelector('.voices-header-search')).display") == "flex"
+            assert (
+                page.evaluate("getComputedStyle(document.querySelector('.md-header')).position")
+                == "sticky"
+            )
+            assert (
+                page.evaluate(
+                    "getComputedStyle(document.querySelector('.voices-header-search')).display"
+                )
+                == "flex"
+            )
 
         page.goto((site / "index.html").as_uri())
         assert "Home" in page.locator("h1").text_content()
@@ -173,8 +241,12 @@ def test_opened_from_the_file_system_it_reads_and_links_work(offline):
         page.locator("article a", has_text="The garden opens").first.click()
         page.wait_for_url("**/stories/garden/index.html")
         assert page.locator("h1").text_content().startswith("The garden opens")
-        assert page.locator(".voices-hero img").evaluate(
-            "img => img.complete ? img.naturalWidth : new Promise(done => img.onload = () => done(img.naturalWidth))") > 0
+        assert (
+            page.locator(".voices-hero img").evaluate(
+                "img => img.complete ? img.naturalWidth : new Promise(done => img.onload = () => done(img.naturalWidth))"
+            )
+            > 0
+        )
         styled()
         page.locator("article a", has_text="Environment").first.click()
         page.wait_for_url("**/themes/environment.html")

@@ -16,8 +16,10 @@ SECTIONS = ("stories/", "areas/", "/stories/", "/areas/")
 
 
 def _trees(root: Path) -> dict[str, ast.AST]:
-    return {file.relative_to(root).as_posix(): ast.parse(file.read_text(encoding="utf-8"))
-            for file in sorted((root / "voices").rglob("*.py"))}
+    return {
+        file.relative_to(root).as_posix(): ast.parse(file.read_text(encoding="utf-8"))
+        for file in sorted((root / "voices").rglob("*.py"))
+    }
 
 
 def hand_made_addresses(root: Path) -> list[str]:
@@ -30,8 +32,12 @@ def hand_made_addresses(root: Path) -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.JoinedStr) and node.values:
                 first = node.values[0]
-                if (isinstance(first, ast.Constant) and isinstance(first.value, str)
-                        and first.value in SECTIONS and len(node.values) > 1):
+                if (
+                    isinstance(first, ast.Constant)
+                    and isinstance(first.value, str)
+                    and first.value in SECTIONS
+                    and len(node.values) > 1
+                ):
                     found.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
     return found
 
@@ -42,9 +48,15 @@ def test_pages_addresses_are_made_by_addresses_py_only():
 
 def test_a_hand_made_address_is_found(tmp_path):
     (tmp_path / "voices" / "site").mkdir(parents=True)
-    (tmp_path / "voices" / "site" / "addresses.py").write_text('def story_url(slug):\n    return f"stories/{slug}/"\n')
-    (tmp_path / "voices" / "site" / "pages.py").write_text('def f(story):\n    return f"stories/{story.slug}/index.md"\n')
-    assert hand_made_addresses(tmp_path) == ['voices/site/pages.py:2: f\'stories/{story.slug}/index.md\'']
+    (tmp_path / "voices" / "site" / "addresses.py").write_text(
+        'def story_url(slug):\n    return f"stories/{slug}/"\n'
+    )
+    (tmp_path / "voices" / "site" / "pages.py").write_text(
+        'def f(story):\n    return f"stories/{story.slug}/index.md"\n'
+    )
+    assert hand_made_addresses(tmp_path) == [
+        "voices/site/pages.py:2: f'stories/{story.slug}/index.md'"
+    ]
 
 
 def test_the_language_and_the_licence_lookup_have_one_owner():
@@ -52,18 +64,25 @@ def test_the_language_and_the_licence_lookup_have_one_owner():
         if name == "voices/content/settings.py":
             continue
         for node in ast.walk(tree):
-            assert not (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                        and node.value.lower().replace("_", "-") == "en-gb"), \
+            assert not (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value.lower().replace("_", "-") == "en-gb"
+            ), (
                 f"{name}:{node.lineno}: write voices.content.settings.LANGUAGE, not the language again"
-            assert not (isinstance(node, ast.Attribute) and node.attr == "licences"), \
+            )
+            assert not (isinstance(node, ast.Attribute) and node.attr == "licences"), (
                 f"{name}:{node.lineno}: ask ArchiveSettings.licence() rather than searching the list again"
+            )
 
 
 def test_urls_py_reads_and_makes_the_addresses_the_others_used_to_write_by_hand():
     from voices.site.addresses import area_url, index_source, page_source, story_slug, story_url
 
-    assert [story_slug(a) for a in ("/stories/old-name/", "stories/old-name", "/news/a.html", "/stories/")] \
-        == ["old-name", "old-name", None, None]
+    assert [
+        story_slug(a)
+        for a in ("/stories/old-name/", "stories/old-name", "/news/a.html", "/stories/")
+    ] == ["old-name", "old-name", None, None]
     assert page_source(story_url("x")) == "stories/x.md"
     assert page_source(story_url("x"), folder=True) == "stories/x/index.md"
     assert page_source(area_url("par-bay"), folder=True) == "areas/par-bay/index.md"

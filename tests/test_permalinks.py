@@ -46,7 +46,9 @@ def test_registry_never_drops_entries_and_reports_no_change(tmp_path):
 def test_registry_keeps_its_own_comments(tmp_path):
     (tmp_path / REGISTRY_FILE).write_text("# our own note\n/stories/a/\n", encoding="utf-8")
     write_registry(tmp_path, ["/stories/b/"])
-    assert (tmp_path / REGISTRY_FILE).read_text(encoding="utf-8") == "# our own note\n/stories/a/\n/stories/b/\n"
+    assert (tmp_path / REGISTRY_FILE).read_text(
+        encoding="utf-8"
+    ) == "# our own note\n/stories/a/\n/stories/b/\n"
 
 
 def test_paths_with_and_without_slashes_are_one(tmp_path):
@@ -66,9 +68,14 @@ def test_a_vanished_url_is_a_problem_on_its_line(tmp_path):
     assert problem.line == registry["/stories/gone/"]
     lines = (tmp_path / REGISTRY_FILE).read_text(encoding="utf-8").splitlines()
     assert lines[problem.line - 1] == "/stories/gone/"
-    assert str(problem).startswith(f"urls.txt:{problem.line}: url: /stories/gone/ was published before "
-                                   "and would now disappear (restore it, add it to the aliases")
-    assert registry_problems(registry, {"/", "/areas/ramsey/", "/stories/gone/", "/stories/kept/"}) == []
+    assert str(problem).startswith(
+        f"urls.txt:{problem.line}: url: /stories/gone/ was published before "
+        "and would now disappear (restore it, add it to the aliases"
+    )
+    assert (
+        registry_problems(registry, {"/", "/areas/ramsey/", "/stories/gone/", "/stories/kept/"})
+        == []
+    )
 
 
 def test_the_repository_registry_is_sorted_and_normalised():
@@ -82,7 +89,10 @@ def test_the_repository_registry_is_sorted_and_normalised():
 
 # --- voices rename ---------------------------------------------------------------------------
 
-LINKING = GOOD_STORY + "\nSee [the old one](story:old) and [its part](story:old#part), not [x](story:older).\n\n[ref]: story:old#part\n"
+LINKING = (
+    GOOD_STORY
+    + "\nSee [the old one](story:old) and [its part](story:old#part), not [x](story:older).\n\n[ref]: story:old#part\n"
+)
 
 
 def test_rename_single_file_story(tiny):
@@ -100,8 +110,11 @@ def test_rename_single_file_story(tiny):
 
 
 def test_rename_folder_story_moves_the_files_beside_it(tiny):
-    tiny.story("old", GOOD_STORY.replace("themes:", "image:\n  src: photo.jpg\n  alt: A photo\nthemes:"),
-               files={"photo.jpg": SMALL_JPEG})
+    tiny.story(
+        "old",
+        GOOD_STORY.replace("themes:", "image:\n  src: photo.jpg\n  alt: A photo\nthemes:"),
+        files={"photo.jpg": SMALL_JPEG},
+    )
     lines = rename_story(tiny.root, "old", "new")
     assert not (tiny.root / "stories" / "old").exists()
     assert (tiny.root / "stories" / "new" / "photo.jpg").read_bytes() == SMALL_JPEG
@@ -112,16 +125,25 @@ def test_rename_folder_story_moves_the_files_beside_it(tiny):
     assert archive.stories["new"].meta.aliases == ["/stories/old/"]
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("aliases: [/stories/first/]  # from the 2020 site\n",
-     "aliases: [/stories/first/, /stories/old/]  # from the 2020 site\n"),
-    ("# old addresses\naliases:\n    - /stories/first/\n    # kept for the 2020 links\n",
-     "# old addresses\naliases:\n    - /stories/first/\n    - /stories/old/\n    # kept for the 2020 links\n"),
-    ("aliases: /stories/first/\n", "aliases: [/stories/first/, /stories/old/]\n"),
-    ("aliases: []\n", "aliases: [/stories/old/]\n"),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (
+            "aliases: [/stories/first/]  # from the 2020 site\n",
+            "aliases: [/stories/first/, /stories/old/]  # from the 2020 site\n",
+        ),
+        (
+            "# old addresses\naliases:\n    - /stories/first/\n    # kept for the 2020 links\n",
+            "# old addresses\naliases:\n    - /stories/first/\n    - /stories/old/\n    # kept for the 2020 links\n",
+        ),
+        ("aliases: /stories/first/\n", "aliases: [/stories/first/, /stories/old/]\n"),
+        ("aliases: []\n", "aliases: [/stories/old/]\n"),
+    ],
+)
 def test_alias_added_in_the_list_style_already_used(tiny, written, expected):
-    tiny.story("old", GOOD_STORY.replace("themes:", "# a note about themes\n" + written + "themes:"))
+    tiny.story(
+        "old", GOOD_STORY.replace("themes:", "# a note about themes\n" + written + "themes:")
+    )
     rename_story(tiny.root, "old", "new")
     text = (tiny.root / "stories" / "new.md").read_text(encoding="utf-8")
     assert "# a note about themes\n" + expected + "themes: [environment]\n---\n" in text
@@ -142,7 +164,9 @@ def test_links_rewritten_in_stories_and_areas(tiny):
     tiny.story("old", GOOD_STORY)
     tiny.story("older", GOOD_STORY)  # a slug that merely starts with the old one: left alone
     tiny.story("other", LINKING)
-    tiny.area("ramsey", "---\nname: Ramsey\n---\n\nRead [this](story:old#part) and [that](<story:old>).\n")
+    tiny.area(
+        "ramsey", "---\nname: Ramsey\n---\n\nRead [this](story:old#part) and [that](<story:old>).\n"
+    )
     lines = rename_story(tiny.root, "old", "new")
     assert lines[2] == "pointed the links to old at new in 2 files"
     other = (tiny.root / "stories" / "other.md").read_text(encoding="utf-8")
@@ -167,19 +191,27 @@ def test_rename_uses_git_mv_for_a_tracked_story(tiny):
     subprocess.run(["git", "init", "-q"], cwd=tiny.root, check=True)
     subprocess.run(["git", "add", "stories/old.md"], cwd=tiny.root, check=True)
     rename_story(tiny.root, "old", "new")
-    tracked = subprocess.run(["git", "ls-files", "stories"], cwd=tiny.root, check=True, capture_output=True,
-                             text=True).stdout
+    tracked = subprocess.run(
+        ["git", "ls-files", "stories"], cwd=tiny.root, check=True, capture_output=True, text=True
+    ).stdout
     assert tracked.splitlines() == ["stories/new.md"]  # git's index followed the move
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ("missing", "new", "there is no story “missing”"),
-    ("olb", "new", "did you mean old?"),
-    ("old", "New Name", "try new-name"),
-    ("old", "taken", "already taken by stories/taken"),
-    ("old", "old", "already called “old”"),
-    ("old", "former", "/stories/former/ is an old address that stories/taken.md redirects from"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("missing", "new", "there is no story “missing”"),
+        ("olb", "new", "did you mean old?"),
+        ("old", "New Name", "try new-name"),
+        ("old", "taken", "already taken by stories/taken"),
+        ("old", "old", "already called “old”"),
+        (
+            "old",
+            "former",
+            "/stories/former/ is an old address that stories/taken.md redirects from",
+        ),
+    ],
+)
 def test_bad_usage_raises_a_helpful_error(tiny, old, new, message):
     tiny.story("old", GOOD_STORY)
     tiny.story("taken", GOOD_STORY.replace("themes:", "aliases: [/stories/former/]\nthemes:"))
@@ -207,18 +239,35 @@ def test_cli_rename_bad_usage_exits_2(tiny, capsys):
 SITE = "https://example.org/voices-of-big-local/"  # archive.yml's site_url
 
 
-@pytest.mark.parametrize("link", [
-    "[x](../stories/linked.md)", "[x](/stories/linked/)", "[x](stories/linked/index.md)",
-    f"[x]({SITE}stories/linked/)", "[x](//example.org/voices-of-big-local/stories/linked/)",
-    "[x](<../stories/linked.md> \"its title\")", "[x](../stories/linked/#part)", "<{SITE}stories/linked/>",
-    "[x][r]\n\n[r]: ../stories/linked.md", "- [r]: /stories/linked/", "> [r]:\n>   ../stories/linked.md",
-    "[x](../stories/linked.html)", "[x](..%2Fstories%2Flinked.md)", "[x](../stories/linked&#46;md)",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[x](../stories/linked.md)",
+        "[x](/stories/linked/)",
+        "[x](stories/linked/index.md)",
+        f"[x]({SITE}stories/linked/)",
+        "[x](//example.org/voices-of-big-local/stories/linked/)",
+        '[x](<../stories/linked.md> "its title")',
+        "[x](../stories/linked/#part)",
+        "<{SITE}stories/linked/>",
+        "[x][r]\n\n[r]: ../stories/linked.md",
+        "- [r]: /stories/linked/",
+        "> [r]:\n>   ../stories/linked.md",
+        "[x](../stories/linked.html)",
+        "[x](..%2Fstories%2Flinked.md)",
+        "[x](../stories/linked&#46;md)",
+    ],
+)
 def test_a_link_to_a_story_by_path_or_address_is_refused_with_the_story_form(tiny, link):
     tiny.story("linked", GOOD_STORY)
-    tiny.area("ramsey", "---\nname: Ramsey\n---\n\nIntro.\n\n" + link.replace("{SITE}", SITE) + "\n")
+    tiny.area(
+        "ramsey", "---\nname: Ramsey\n---\n\nIntro.\n\n" + link.replace("{SITE}", SITE) + "\n"
+    )
     problem = tiny.only("body")
-    assert (problem.path, problem.line) == ("areas/ramsey.md", 7 + link[:link.index("stories")].count("\n"))
+    assert (problem.path, problem.line) == (
+        "areas/ramsey.md",
+        7 + link[: link.index("stories")].count("\n"),
+    )
     assert "links to the story “linked” by its file or web address" in problem.message
     anchor = "#part" if "#part" in link else ""
     assert problem.hint == f"write the link as [text](story:linked{anchor})"
@@ -226,17 +275,30 @@ def test_a_link_to_a_story_by_path_or_address_is_refused_with_the_story_form(tin
 
 def test_links_between_stories_and_to_areas_by_path_are_refused_too(tiny):
     tiny.story("linked", GOOD_STORY)
-    tiny.story("from-folder", GOOD_STORY + "\nSee [it](../linked/) and [Ramsey](../../areas/ramsey/#facts).\n",
-               files={})
+    tiny.story(
+        "from-folder",
+        GOOD_STORY + "\nSee [it](../linked/) and [Ramsey](../../areas/ramsey/#facts).\n",
+        files={},
+    )
     found = sorted((p.line, p.hint) for p in tiny.problems())
-    assert found == [(11, "write the link as [text](area:ramsey#facts)"), (11, "write the link as [text](story:linked)")]
+    assert found == [
+        (11, "write the link as [text](area:ramsey#facts)"),
+        (11, "write the link as [text](story:linked)"),
+    ]
 
 
-@pytest.mark.parametrize("body", [
-    "[x](story:linked) and [y](area:ramsey)", "[site](https://example.org/other/stories/linked/)",
-    "`[x](../stories/linked.md)` in code", "```\n[x](../stories/linked.md)\n```",
-    "[list](../stories/index.md)", "[a file](../stories/linked/photo.jpg)", "[gone](../stories/missing/)",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[x](story:linked) and [y](area:ramsey)",
+        "[site](https://example.org/other/stories/linked/)",
+        "`[x](../stories/linked.md)` in code",
+        "```\n[x](../stories/linked.md)\n```",
+        "[list](../stories/index.md)",
+        "[a file](../stories/linked/photo.jpg)",
+        "[gone](../stories/missing/)",
+    ],
+)
 def test_story_links_code_and_other_addresses_are_not_path_links(tiny, body):
     tiny.story("linked", GOOD_STORY)
     tiny.area("ramsey", "---\nname: Ramsey\n---\n\n" + body + "\n")
@@ -248,34 +310,54 @@ def test_a_markdown_transcript_is_checked_and_its_story_links_are_resolved(tiny)
 
     tiny.story("linked", GOOD_STORY)
     media = "media:\n  - url: https://example.org/talk\n    type: audio\n    transcript: talk.md\n"
-    tiny.story("talk", GOOD_STORY.replace("themes:", media + "themes:"),
-               files={"talk.md": b"Q: see [the other](../linked.md).\n"})
+    tiny.story(
+        "talk",
+        GOOD_STORY.replace("themes:", media + "themes:"),
+        files={"talk.md": b"Q: see [the other](../linked.md).\n"},
+    )
     problem = tiny.only("body")
-    assert (problem.path, problem.line, problem.hint) == ("stories/talk/talk.md", 1,
-                                                          "write the link as [text](story:linked)")
-    (tiny.root / "stories" / "talk" / "talk.md").write_text("Q: see [the other](story:linked#part).\n")
+    assert (problem.path, problem.line, problem.hint) == (
+        "stories/talk/talk.md",
+        1,
+        "write the link as [text](story:linked)",
+    )
+    (tiny.root / "stories" / "talk" / "talk.md").write_text(
+        "Q: see [the other](story:linked#part).\n"
+    )
     site, _ = build(tiny)
-    assert 'href="../linked/#part"' in (site / "stories" / "talk" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../linked/#part"' in (site / "stories" / "talk" / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_rename_rewrites_every_story_link_form_and_docs_links(tiny):
     tiny.story("old", GOOD_STORY)
     tiny.story("old-two", GOOD_STORY)
     media = "media:\n  - url: https://example.org/talk\n    type: audio\n    transcript: talk.md\n"
-    tiny.story("talk", GOOD_STORY.replace("themes:", media + "themes:") + "\n- [ref]: <story:old#part>\n",
-               files={"talk.md": b"See [it][r] and [two](story:old-two).\n\n> [r]:\n>   story:old\n"})
-    tiny.area("ramsey", "---\nname: Ramsey\n---\n\n[a](<story:old> \"t\") [b](story:old#x)\n")
+    tiny.story(
+        "talk",
+        GOOD_STORY.replace("themes:", media + "themes:") + "\n- [ref]: <story:old#part>\n",
+        files={"talk.md": b"See [it][r] and [two](story:old-two).\n\n> [r]:\n>   story:old\n"},
+    )
+    tiny.area("ramsey", '---\nname: Ramsey\n---\n\n[a](<story:old> "t") [b](story:old#x)\n')
     (tiny.root / "docs" / "guide").mkdir()
     (tiny.root / "docs" / "guide" / "index.md").write_text(
-        f"[a](../stories/old.md#p) [b]({SITE}stories/old/) [c](../stories/old-two.md)\n", encoding="utf-8")
+        f"[a](../stories/old.md#p) [b]({SITE}stories/old/) [c](../stories/old-two.md)\n",
+        encoding="utf-8",
+    )
     lines = rename_story(tiny.root, "old", "new")
     assert lines[2] == "pointed the links to old at new in 4 files"
     talk = tiny.root / "stories" / "talk"
     assert (talk / "index.md").read_text(encoding="utf-8").endswith("- [ref]: <story:new#part>\n")
-    assert (talk / "talk.md").read_text() == "See [it][r] and [two](story:old-two).\n\n> [r]:\n>   story:new\n"
-    assert "[a](<story:new> \"t\") [b](story:new#x)" in (tiny.root / "areas" / "ramsey.md").read_text()
+    assert (
+        talk / "talk.md"
+    ).read_text() == "See [it][r] and [two](story:old-two).\n\n> [r]:\n>   story:new\n"
+    assert (
+        '[a](<story:new> "t") [b](story:new#x)' in (tiny.root / "areas" / "ramsey.md").read_text()
+    )
     assert (tiny.root / "docs" / "guide" / "index.md").read_text() == (
-        f"[a](../stories/new.md#p) [b]({SITE}stories/new/) [c](../stories/old-two.md)\n")
+        f"[a](../stories/new.md#p) [b]({SITE}stories/new/) [c](../stories/old-two.md)\n"
+    )
     assert tiny.problems() == []
 
 
@@ -311,7 +393,11 @@ def test_renaming_every_real_story_keeps_the_strict_build_working(tiny):
 
     slugs = _repository_copy(tiny)
     assert len(slugs) >= 6 and tiny.problems() == []
-    linking = {area.stem for area in (tiny.root / "areas").glob("*.md") if "story:" in area.read_text(encoding="utf-8")}
+    linking = {
+        area.stem
+        for area in (tiny.root / "areas").glob("*.md")
+        if "story:" in area.read_text(encoding="utf-8")
+    }
     assert len(linking) >= 18  # the areas that once linked with ../stories/x.md
     make_site(tiny)
     build()  # records every address in urls.txt: a rename must keep each one
@@ -319,6 +405,8 @@ def test_renaming_every_real_story_keeps_the_strict_build_working(tiny):
         rename_story(tiny.root, slug, f"{slug}-renamed")
         site = build()
         assert (site / "stories" / slug / "index.html").is_file()  # the old address redirects
-        pages = " ".join((site / "areas" / area / "index.html").read_text(encoding="utf-8") for area in linking)
+        pages = " ".join(
+            (site / "areas" / area / "index.html").read_text(encoding="utf-8") for area in linking
+        )
         assert f"stories/{slug}/" not in pages.replace(f"stories/{slug}-renamed/", "")
     assert "story:" in (tiny.root / "areas" / "par-bay.md").read_text(encoding="utf-8")

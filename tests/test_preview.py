@@ -19,14 +19,32 @@ PREVIEW_URL = SITE_URL + "pr-preview/pr-12/"
 def mkdocs(root: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {key: value for key, value in os.environ.items() if not key.startswith("VOICES_")}
     environ.update(NO_MKDOCS_2_WARNING="1", **env)
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-                           "-d", str(root / "site")], capture_output=True, text=True, env=environ, check=False)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(root / "mkdocs.yml"),
+            "-d",
+            str(root / "site"),
+        ],
+        capture_output=True,
+        text=True,
+        env=environ,
+        check=False,
+    )
 
 
 @pytest.fixture
 def archive(tiny) -> Path:
     tiny.story("garden", story("The garden opens", "2019-06-14"))
-    tiny.story("secret", story("Secret plans", "2020", more="status: draft\n", body="Draftword unpublished."))
+    tiny.story(
+        "secret",
+        story("Secret plans", "2020", more="status: draft\n", body="Draftword unpublished."),
+    )
     return make_site(tiny)
 
 
@@ -35,7 +53,11 @@ def pages(site: Path) -> list[Path]:
 
 
 def test_preview_shows_the_draft_with_its_banner_and_nothing_is_indexed(archive):
-    registry_before = (archive / "urls.txt").read_text(encoding="utf-8") if (archive / "urls.txt").exists() else None
+    registry_before = (
+        (archive / "urls.txt").read_text(encoding="utf-8")
+        if (archive / "urls.txt").exists()
+        else None
+    )
     result = mkdocs(archive, VOICES_PREVIEW="1", VOICES_SITE_URL=PREVIEW_URL)
     assert result.returncode == 0, result.stderr
     site = archive / "site"
@@ -49,9 +71,15 @@ def test_preview_shows_the_draft_with_its_banner_and_nothing_is_indexed(archive)
         assert html.count('name="robots"') == 1, page
     published = (site / "stories" / "garden" / "index.html").read_text(encoding="utf-8")
     assert f'<link rel="canonical" href="{PREVIEW_URL}stories/garden/">' in published
-    assert f"<loc>{PREVIEW_URL}stories/garden/</loc>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{PREVIEW_URL}stories/garden/</loc>" in (site / "sitemap.xml").read_text(
+        encoding="utf-8"
+    )
     # A draft's address is not a promise: the registry of published addresses is untouched.
-    after = (archive / "urls.txt").read_text(encoding="utf-8") if (archive / "urls.txt").exists() else None
+    after = (
+        (archive / "urls.txt").read_text(encoding="utf-8")
+        if (archive / "urls.txt").exists()
+        else None
+    )
     assert after == registry_before
 
 
@@ -84,8 +112,13 @@ def scripts_build(root: Path, *args: str, **env: str) -> subprocess.CompletedPro
         (root / ".venv").symlink_to(REPO / ".venv")
     environ = {key: value for key, value in os.environ.items() if not key.startswith("VOICES_")}
     environ.update(env)
-    return subprocess.run(["bash", str(root / "scripts" / "build"), *args], capture_output=True, text=True,
-                          env=environ, check=False)
+    return subprocess.run(
+        ["bash", str(root / "scripts" / "build"), *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        check=False,
+    )
 
 
 def test_scripts_build_preview_and_a_normal_build_that_ignores_a_stray_preview_setting(archive):
@@ -93,7 +126,9 @@ def test_scripts_build_preview_and_a_normal_build_that_ignores_a_stray_preview_s
     assert result.returncode == 0, result.stderr
     draft = (archive / "site" / "stories" / "secret" / "index.html").read_text(encoding="utf-8")
     assert "voices-draft-banner" in draft and '<meta name="robots" content="noindex">' in draft
-    result = scripts_build(archive, VOICES_PREVIEW="1")  # a deploy never shows drafts, whatever the env says
+    result = scripts_build(
+        archive, VOICES_PREVIEW="1"
+    )  # a deploy never shows drafts, whatever the env says
     assert result.returncode == 0, result.stderr
     assert not (archive / "site" / "stories" / "secret").exists()
 

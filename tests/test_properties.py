@@ -14,23 +14,57 @@ from voices.content.reading import decode_text, parse_front_matter_text
 from voices.content.validate import check_area, check_story
 
 CONTEXT = ContractContext(
-    areas=frozenset({"par-bay", "ramsey"}), themes=frozenset({"environment", "skills"}),
-    programmes=frozenset({"big-local"}), kinds=frozenset({"story", "interview"}),
-    withdrawal_reasons=frozenset({"rights"}), consent_scopes=frozenset({"web", "photos"}),
-    licences=frozenset({"CC-BY-4.0"}), consent_reference_pattern=r"VBL-[0-9]{4}-[0-9]{3,}",
+    areas=frozenset({"par-bay", "ramsey"}),
+    themes=frozenset({"environment", "skills"}),
+    programmes=frozenset({"big-local"}),
+    kinds=frozenset({"story", "interview"}),
+    withdrawal_reasons=frozenset({"rights"}),
+    consent_scopes=frozenset({"web", "photos"}),
+    licences=frozenset({"CC-BY-4.0"}),
+    consent_reference_pattern=r"VBL-[0-9]{4}-[0-9]{3,}",
 )
-KEYS = list(StoryFrontMatter.model_fields) + ["src", "alt", "type", "transcript", "recorded", "reference",
-                                              "scope", "reason", "name", "region", "lat", "sumary"]
+KEYS = list(StoryFrontMatter.model_fields) + [
+    "src",
+    "alt",
+    "type",
+    "transcript",
+    "recorded",
+    "reference",
+    "scope",
+    "reason",
+    "name",
+    "region",
+    "lat",
+    "sumary",
+]
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40),
-    st.dates(min_value=dt.date(1, 1, 1)), st.sampled_from(["par-bay", "2019-06", "12/03/2024", "VBL-2024-001",
-                                                           "audio", "video", "withdrawn", "a.jpg", "../x"]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.dates(min_value=dt.date(1, 1, 1)),
+    st.sampled_from(
+        [
+            "par-bay",
+            "2019-06",
+            "12/03/2024",
+            "VBL-2024-001",
+            "audio",
+            "video",
+            "withdrawn",
+            "a.jpg",
+            "../x",
+        ]
+    ),
 )
 values = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), children, max_size=5)
+    ),
     max_leaves=20,
 )
 front_matter = st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=10), values, max_size=12)
@@ -59,7 +93,12 @@ def test_any_front_matter_gives_problems_not_exceptions(data):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("-:#[]{}&*!|>'\"%@`,? \n\tabc12é\u2019\ufeff\r")), max_size=120))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("-:#[]{}&*!|>'\"%@`,? \n\tabc12é\u2019\ufeff\r")),
+        max_size=120,
+    )
+)
 def test_any_text_gives_problems_not_exceptions(text):
     _assert_well_formed(_check_all("---\n" + text + "\n---\n"))
     _assert_well_formed(_check_all(text))
@@ -89,12 +128,22 @@ def test_spelling_variants_are_those_of_every_word_with_an_apostrophe(text):
         if re.sub("['’‘ʼ]", "'", word) != word:
             expected[re.sub("['’‘ʼ]", "'", word)] = None
     assert spelling_variants(text) == list(expected)
-    assert "Matthews" in spelling_variants("St Matthew’s orchard") and "Matthew's" in spelling_variants("St Matthew’s")
+    assert "Matthews" in spelling_variants(
+        "St Matthew’s orchard"
+    ) and "Matthew's" in spelling_variants("St Matthew’s")
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["stories", "areas", "a", "b", "index.md", "x.md", ".", ""]), max_size=4),
-       st.lists(st.sampled_from(["stories", "areas", "a", "b", "index.md", "x.md", ".", ""]), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.sampled_from(["stories", "areas", "a", "b", "index.md", "x.md", ".", ""]), max_size=4
+    ),
+    st.lists(
+        st.sampled_from(["stories", "areas", "a", "b", "index.md", "x.md", ".", ""]),
+        min_size=1,
+        max_size=4,
+    ),
+)
 def test_links_between_generated_pages_are_the_relative_paths(source, target):
     """Every link in the browse and story pages is a relative path; the quick way of computing
     it must give what the standard library gives, or readers follow links to nowhere."""

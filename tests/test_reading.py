@@ -46,7 +46,9 @@ def test_front_matter_never_closed(tiny):
 
 
 def test_broken_yaml_names_the_line_and_hints_at_quotes(tiny):
-    tiny.story("broken", GOOD_STORY.replace("title: A good story", "title: Ramsey: a town on the move"))
+    tiny.story(
+        "broken", GOOD_STORY.replace("title: A good story", "title: Ramsey: a town on the move")
+    )
     problem = tiny.only("front matter")
     assert problem.line == 2
     assert "cannot be read" in problem.message
@@ -55,9 +57,12 @@ def test_broken_yaml_names_the_line_and_hints_at_quotes(tiny):
 
 def test_python_tag_is_refused_not_executed(tiny, tmp_path):
     marker = tmp_path / "executed"
-    tiny.story("evil", GOOD_STORY.replace(
-        "title: A good story",
-        f"title: !!python/object/apply:os.system ['touch {marker}']"))
+    tiny.story(
+        "evil",
+        GOOD_STORY.replace(
+            "title: A good story", f"title: !!python/object/apply:os.system ['touch {marker}']"
+        ),
+    )
     problem = tiny.only("front matter")
     assert problem.line == 2
     assert "tag" in problem.message
@@ -77,13 +82,22 @@ def test_crlf_keeps_line_numbers(tiny):
 
 
 def test_blank_lines_after_the_opening_line_keep_line_numbers(tiny):
-    tiny.story("spaced", GOOD_STORY.replace("---\ntitle", "---\n\n\ntitle").replace("date: 2019-06-14", "date: soon"))
+    tiny.story(
+        "spaced",
+        GOOD_STORY.replace("---\ntitle", "---\n\n\ntitle").replace(
+            "date: 2019-06-14", "date: soon"
+        ),
+    )
     assert tiny.only("date").line == 5
 
 
 def test_duplicate_key_is_an_error_with_both_lines(tiny):
-    tiny.story("twice", GOOD_STORY.replace("summary: A short summary.\n",
-                                           "summary: A short summary.\nsummary: Another.\n"))
+    tiny.story(
+        "twice",
+        GOOD_STORY.replace(
+            "summary: A short summary.\n", "summary: A short summary.\nsummary: Another.\n"
+        ),
+    )
     problem = tiny.only("summary")
     assert problem.line == 5
     assert "twice" in problem.message and "line 4" in problem.message
@@ -99,7 +113,11 @@ def test_front_matter_that_is_not_fields(tiny):
 def test_alias_bomb_is_handled_quickly(tiny):
     bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\n"
     for level in range(1, 12):
-        bomb += f"l{level}: &l{level} [" + ", ".join([f"*{'a' if level == 1 else 'l' + str(level - 1)}"] * 9) + "]\n"
+        bomb += (
+            f"l{level}: &l{level} ["
+            + ", ".join([f"*{'a' if level == 1 else 'l' + str(level - 1)}"] * 9)
+            + "]\n"
+        )
     tiny.story("bomb", bomb + "---\n")
     problems = tiny.problems()
     assert problems and all(p.path == "stories/bomb.md" for p in problems)

@@ -35,11 +35,20 @@ def test_every_story_has_a_source_url(archive):
 
 def test_themes_are_local_trusts_eight_topic_tags(archive):
     assert [t.label for t in archive.taxonomy.themes] == [
-        "Community spirit", "Culture and creativity", "Environment", "Local economies",
-        "Organising and deciding", "Power and leadership", "Skills", "Spaces and services"]
+        "Community spirit",
+        "Culture and creativity",
+        "Environment",
+        "Local economies",
+        "Organising and deciding",
+        "Power and leadership",
+        "Skills",
+        "Spaces and services",
+    ]
 
 
-@pytest.mark.skipif(not FACTS.is_file(), reason="the fact tables (shared/data) are not beside this clone")
+@pytest.mark.skipif(
+    not FACTS.is_file(), reason="the fact tables (shared/data) are not beside this clone"
+)
 def test_area_files_hold_the_fact_table_and_nothing_invented(archive):
     with FACTS.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -23,8 +23,17 @@ def run(archive, *args: str) -> int:
 
 
 def test_new_story_is_written_from_the_template_as_a_checked_draft(archive, capsys):
-    status = run(archive, "--title", "Planting day at the 'Bay': part one", "--area", "par-bay",
-                 "--theme", "environment,skills", "--date", "2021-04")
+    status = run(
+        archive,
+        "--title",
+        "Planting day at the 'Bay': part one",
+        "--area",
+        "par-bay",
+        "--theme",
+        "environment,skills",
+        "--date",
+        "2021-04",
+    )
     out = capsys.readouterr().out
     assert status == 0, out
     file = archive.root / "stories" / "planting-day-at-the-bay-part-one.md"
@@ -32,7 +41,10 @@ def test_new_story_is_written_from_the_template_as_a_checked_draft(archive, caps
     parsed, problems = parse_front_matter_file(file, "x.md")
     assert problems == []
     assert parsed.data["title"] == "Planting day at the 'Bay': part one"
-    assert parsed.data["areas"] == ["par-bay"] and parsed.data["themes"] == ["environment", "skills"]
+    assert parsed.data["areas"] == ["par-bay"] and parsed.data["themes"] == [
+        "environment",
+        "skills",
+    ]
     assert parsed.data["date"] == "2021-04" and parsed.data["status"] == "draft"
     text = file.read_text(encoding="utf-8")
     # Every field keeps its explanation; the notes about replacing example values are gone.
@@ -42,31 +54,69 @@ def test_new_story_is_written_from_the_template_as_a_checked_draft(archive, caps
 
 
 def test_publishing_with_the_template_text_left_in_is_refused(archive, capsys):
-    run(archive, "--title", "A market day", "--area", "ramsey", "--theme", "local-economies", "--date", "2019")
+    run(
+        archive,
+        "--title",
+        "A market day",
+        "--area",
+        "ramsey",
+        "--theme",
+        "local-economies",
+        "--date",
+        "2019",
+    )
     file = archive.root / "stories" / "a-market-day.md"
-    file.write_text(file.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    file.write_text(
+        file.read_text(encoding="utf-8").replace("status: draft", "status: published"),
+        encoding="utf-8",
+    )
     found = {(p.field, p.message) for p in archive.problems()}
     assert ("summary", "still holds the template's example text") in found
     assert ("authors[1]", "still holds the template's example text") in found
     assert ("body", "still holds the template's example text") in found
     body = next(p for p in archive.problems() if p.field == "body")
-    assert file.read_text(encoding="utf-8").split("\n")[body.line - 1].startswith("Example: delete these lines")
+    assert (
+        file.read_text(encoding="utf-8")
+        .split("\n")[body.line - 1]
+        .startswith("Example: delete these lines")
+    )
 
 
 def test_a_folder_story_for_photos(archive, capsys):
-    assert run(archive, "--title", "Photos", "--area", "par-bay", "--theme", "skills",
-               "--date", "2020-01-02", "--folder", "--summary", "Pictures of the day.") == 0
+    assert (
+        run(
+            archive,
+            "--title",
+            "Photos",
+            "--area",
+            "par-bay",
+            "--theme",
+            "skills",
+            "--date",
+            "2020-01-02",
+            "--folder",
+            "--summary",
+            "Pictures of the day.",
+        )
+        == 0
+    )
     file = archive.root / "stories" / "photos" / "index.md"
     assert 'summary: "Pictures of the day."' in file.read_text(encoding="utf-8")
     assert "upload its files beside index.md" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("flags, message", [
-    (["--area", "par-by"], "area: “par-by” is not an area (did you mean par-bay?)"),
-    (["--theme", "enviroment"], "theme: “enviroment” is not a theme (did you mean environment?)"),
-    (["--date", "14/06/2019"], "date: “14/06/2019” is not a date"),
-    (["--slug", "Bad Slug"], "slug: “Bad Slug” is not a slug"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--area", "par-by"], "area: “par-by” is not an area (did you mean par-bay?)"),
+        (
+            ["--theme", "enviroment"],
+            "theme: “enviroment” is not a theme (did you mean environment?)",
+        ),
+        (["--date", "14/06/2019"], "date: “14/06/2019” is not a date"),
+        (["--slug", "Bad Slug"], "slug: “Bad Slug” is not a slug"),
+    ],
+)
 def test_unusable_answers_are_refused_with_the_fix(archive, capsys, flags, message):
     args = {"--title": "A day out", "--area": "par-bay", "--theme": "skills", "--date": "2019"}
     args.update(dict(zip(flags[::2], flags[1::2])))
@@ -95,12 +145,28 @@ def test_in_a_terminal_it_asks_again_until_an_answer_can_be_used(archive, capsys
 def test_slugs_never_reuse_an_address(archive):
     (archive.root / "urls.txt").write_text("/stories/a-day-out/\n", encoding="utf-8")
     archive.story("a-day-out-2", "---\ntitle: x\n---\n")
-    assert run(archive, "--title", "A day out", "--area", "par-bay", "--theme", "skills", "--date", "2019") == 0
+    assert (
+        run(
+            archive,
+            "--title",
+            "A day out",
+            "--area",
+            "par-bay",
+            "--theme",
+            "skills",
+            "--date",
+            "2019",
+        )
+        == 0
+    )
     assert (archive.root / "stories" / "a-day-out-3.md").is_file()
 
 
 def test_long_titles_make_short_slugs_cut_at_a_word():
-    slug = choose_slug("The community garden that residents built together over ten long summers in Par", frozenset())
+    slug = choose_slug(
+        "The community garden that residents built together over ten long summers in Par",
+        frozenset(),
+    )
     assert len(slug) <= 60 and slug == "the-community-garden-that-residents-built-together-over-ten"
 
 
@@ -126,12 +192,21 @@ def test_a_new_draft_never_stops_the_published_build(tiny):
 
     from voices.edit.new_story import StoryAnswers, new_story
 
-    tiny.story("garden", "---\ntitle: The garden\ndate: 2019-06-14\nsummary: About the garden.\n"
-                         "areas: [par-bay]\nthemes: [environment]\n---\n\nPlanting began.\n")
+    tiny.story(
+        "garden",
+        "---\ntitle: The garden\ndate: 2019-06-14\nsummary: About the garden.\n"
+        "areas: [par-bay]\nthemes: [environment]\n---\n\nPlanting began.\n",
+    )
     root = guide_site(tiny, (REPO / "stories" / "_template.md").read_text(encoding="utf-8"))
     for folder in (False, True):
-        answers = StoryAnswers(title=f"Draft {folder}", areas=["par-bay"], themes=["skills"], date="2024",
-                               summary="Words still to write.", folder=folder)
+        answers = StoryAnswers(
+            title=f"Draft {folder}",
+            areas=["par-bay"],
+            themes=["skills"],
+            date="2024",
+            summary="Words still to write.",
+            folder=folder,
+        )
         draft, problems = new_story(root, answers, today=date(2026, 1, 5))
         assert problems == [], problems
         assert "status: draft" in draft.read_text(encoding="utf-8")
@@ -139,6 +214,6 @@ def test_a_new_draft_never_stops_the_published_build(tiny):
     assert result.returncode == 0, result.stderr
     assert (root / "site" / "stories" / "garden" / "index.html").is_file()
     assert not (root / "site" / "stories" / "draft-true").exists()
-    assert "Words still to write" not in "".join(p.read_text(encoding="utf-8", errors="replace")
-                                                 for p in (root / "site").rglob("*.html"))
-
+    assert "Words still to write" not in "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in (root / "site").rglob("*.html")
+    )

@@ -18,14 +18,19 @@ def _front_matter(file: Path) -> dict:
     parsed, problems = parse_front_matter_file(file, file.name)
     assert parsed is not None and not problems
     # JSON has no dates: dates travel as the strings YAML editors see.
-    return json.loads(json.dumps(parsed.data, default=lambda v: v.isoformat() if isinstance(v, dt.date) else v))
+    return json.loads(
+        json.dumps(parsed.data, default=lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+    )
 
 
 @pytest.fixture(scope="module")
 def schemas(tmp_path_factory) -> dict[str, dict]:
     out = tmp_path_factory.mktemp("schema")
     assert main(["--root", str(REPO), "schema", "--output", str(out)]) == 0
-    return {name: json.loads((out / f"{name}.schema.json").read_text(encoding="utf-8")) for name in ("story", "area")}
+    return {
+        name: json.loads((out / f"{name}.schema.json").read_text(encoding="utf-8"))
+        for name in ("story", "area")
+    }
 
 
 def test_schemas_are_valid_json_schema(schemas):
@@ -50,13 +55,16 @@ def test_every_story_and_area_in_the_repository_passes_the_schema(schemas):
             assert not errors, f"{file}: {errors[0].message}"
 
 
-@pytest.mark.parametrize("change", [
-    ("title: A good story\n", ""),                                   # required
-    ("themes: [environment]\n", "themes: [environment]\nsumary: x\n"),  # unknown key
-    ("areas: [par-bay]", "areas: [atlantis]"),                      # unknown area
-    ("date: 2019-06-14", "date: 12/03/2024"),                        # date format
-    ("themes: [environment]\n", "themes: [environment]\npeople: [Sam]\n"),  # consent needed
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("title: A good story\n", ""),  # required
+        ("themes: [environment]\n", "themes: [environment]\nsumary: x\n"),  # unknown key
+        ("areas: [par-bay]", "areas: [atlantis]"),  # unknown area
+        ("date: 2019-06-14", "date: 12/03/2024"),  # date format
+        ("themes: [environment]\n", "themes: [environment]\npeople: [Sam]\n"),  # consent needed
+    ],
+)
 def test_schema_rejects_what_the_validator_rejects(schemas, tmp_path, change):
     file = tmp_path / "story.md"
     file.write_text(GOOD_STORY.replace(*change), encoding="utf-8")
@@ -66,7 +74,9 @@ def test_schema_rejects_what_the_validator_rejects(schemas, tmp_path, change):
 
 def test_committed_schema_is_current(schemas):
     for name, schema in schemas.items():
-        committed = json.loads((REPO / "docs" / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        committed = json.loads(
+            (REPO / "docs" / "schema" / f"{name}.schema.json").read_text(encoding="utf-8")
+        )
         assert committed == schema, f"docs/schema/{name}.schema.json is stale: run `voices schema`"
 
 

@@ -10,7 +10,9 @@ from conftest import GOOD_STORY, REPO, mkdocs_build
 
 
 def test_repository_builds_with_stories_and_areas(repo_site):
-    story = (repo_site / "stories" / "dyke-house-streetgames" / "index.html").read_text(encoding="utf-8")
+    story = (repo_site / "stories" / "dyke-house-streetgames" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "Dyke House and StreetGames" in story
     area = (repo_site / "areas" / "dyke-house" / "index.html").read_text(encoding="utf-8")
     assert "Hartlepool" in area and "dyke-house-streetgames" in area
@@ -18,17 +20,27 @@ def test_repository_builds_with_stories_and_areas(repo_site):
 
 
 def test_area_page_says_what_is_not_recorded(repo_site):
-    area = (repo_site / "areas" / "kingsbrook-and-cauldwell" / "index.html").read_text(encoding="utf-8")
+    area = (repo_site / "areas" / "kingsbrook-and-cauldwell" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "not yet recorded" in area
 
 
 def test_partial_dates_are_shown_as_written(repo_site):
-    page = (repo_site / "stories" / "cell-first-area-to-spend-its-grant" / "index.html").read_text(encoding="utf-8")
+    page = (repo_site / "stories" / "cell-first-area-to-spend-its-grant" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "June 2022" in page and "1 June 2022" not in page
 
 
 def test_policy_pages_show_configured_contacts_not_placeholders(repo_site):
-    for page in ("privacy", "corrections-and-withdrawals", "accessibility", "licence-and-reuse", "custodians"):
+    for page in (
+        "privacy",
+        "corrections-and-withdrawals",
+        "accessibility",
+        "licence-and-reuse",
+        "custodians",
+    ):
         html = (repo_site / "policies" / page / "index.html").read_text(encoding="utf-8")
         assert "{{" not in html, page
     privacy = (repo_site / "policies" / "privacy" / "index.html").read_text(encoding="utf-8")
@@ -50,7 +62,9 @@ def fixture_site(tiny) -> Path:
     shutil.copytree(REPO / "hooks", tiny.root / "hooks")
     (tiny.root / "mkdocs.yml").write_text(
         "site_name: Test archive\ntheme:\n  name: material\n  font: false\nplugins: []\n"
-        "hooks:\n  - hooks/archive.py\nnot_in_nav: |\n  /stories/\n  /areas/\n", encoding="utf-8")
+        "hooks:\n  - hooks/archive.py\nnot_in_nav: |\n  /stories/\n  /areas/\n",
+        encoding="utf-8",
+    )
     return tiny.root
 
 
@@ -59,20 +73,24 @@ def test_bad_content_fails_the_build_naming_file_and_line(tiny, fixture_site):
     tiny.story("bad", GOOD_STORY.replace("title: A good story", "title: Yes"))
     result = mkdocs_build(fixture_site / "mkdocs.yml", fixture_site / "site")
     assert result.returncode != 0
-    assert 'stories/bad.md:2: title: must be text, but YAML reads Yes as yes/no' in result.stderr
+    assert "stories/bad.md:2: title: must be text, but YAML reads Yes as yes/no" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_drafts_never_reach_a_build(tiny, fixture_site):
     tiny.story("good", GOOD_STORY)
-    tiny.story("secret", GOOD_STORY.replace("title: A good story", "title: Secret draft\nstatus: draft"))
+    tiny.story(
+        "secret", GOOD_STORY.replace("title: A good story", "title: Secret draft\nstatus: draft")
+    )
     result = mkdocs_build(fixture_site / "mkdocs.yml", fixture_site / "site")
     assert result.returncode == 0, result.stderr
     site = fixture_site / "site"
     assert (site / "stories" / "good" / "index.html").is_file()
     assert not (site / "stories" / "secret").exists()
-    assert not any("Secret draft" in p.read_text(encoding="utf-8", errors="ignore")
-                   for p in site.rglob("*.html"))
+    assert not any(
+        "Secret draft" in p.read_text(encoding="utf-8", errors="ignore")
+        for p in site.rglob("*.html")
+    )
 
 
 def test_gaps_page_lists_what_areas_lack(repo_site):
@@ -82,7 +100,9 @@ def test_gaps_page_lists_what_areas_lack(repo_site):
 
 
 def test_unknown_placeholder_fails_the_build(tiny, fixture_site):
-    (fixture_site / "docs" / "index.md").write_text("# Home\n\nWrite to {{ contacts.fax }}.\n", encoding="utf-8")
+    (fixture_site / "docs" / "index.md").write_text(
+        "# Home\n\nWrite to {{ contacts.fax }}.\n", encoding="utf-8"
+    )
     result = mkdocs_build(fixture_site / "mkdocs.yml", fixture_site / "site")
     assert result.returncode != 0
     assert "index.md: unknown placeholder {{ contacts.fax }}" in result.stderr

@@ -17,8 +17,9 @@ def site_with(tiny, extra_config: str = "", offline: bool = False):
     config = root / "mkdocs.yml"
     config.write_text(extra_config + config.read_text(encoding="utf-8"), encoding="utf-8")
     if offline:
-        (root / "mkdocs.offline.yml").write_text(f"INHERIT: mkdocs.yml\n{extra_config}use_directory_urls: false\n",
-                                                 encoding="utf-8")
+        (root / "mkdocs.offline.yml").write_text(
+            f"INHERIT: mkdocs.yml\n{extra_config}use_directory_urls: false\n", encoding="utf-8"
+        )
         config = root / "mkdocs.offline.yml"
     return root, mkdocs_build(config, root / "site", cwd=root)
 
@@ -29,16 +30,34 @@ def addresses(site) -> set[str]:
     found = set(re.findall(r'<link rel="canonical" href="([^"]+)"', page))
     found |= set(re.findall(r'<meta property="og:url" content="([^"]+)"', page))
     found |= set(re.findall(r'<meta name="citation_public_url" content="([^"]+)"', page))
-    found |= {json.loads(block).get("url") for block in
-              re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)} - {None}
-    found |= set(re.findall(r"<loc>([^<]*stories/garden/)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8")))
-    found |= set(re.findall(r'href="([^"]*stories/garden/)"', (site / "feed.xml").read_text(encoding="utf-8")))
-    found |= {record["url"] for record in json.loads((site / "data" / "stories.json").read_text(encoding="utf-8"))}
+    found |= {
+        json.loads(block).get("url")
+        for block in re.findall(
+            r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL
+        )
+    } - {None}
+    found |= set(
+        re.findall(
+            r"<loc>([^<]*stories/garden/)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8")
+        )
+    )
+    found |= set(
+        re.findall(
+            r'href="([^"]*stories/garden/)"', (site / "feed.xml").read_text(encoding="utf-8")
+        )
+    )
+    found |= {
+        record["url"]
+        for record in json.loads((site / "data" / "stories.json").read_text(encoding="utf-8"))
+    }
     return found
 
 
-@pytest.mark.parametrize("extra", ["", f"site_url: {SITE_URL}\n", f"site_url: {SITE_URL.rstrip('/')}\n"],
-                         ids=["unset", "same", "same-without-slash"])
+@pytest.mark.parametrize(
+    "extra",
+    ["", f"site_url: {SITE_URL}\n", f"site_url: {SITE_URL.rstrip('/')}\n"],
+    ids=["unset", "same", "same-without-slash"],
+)
 def test_every_address_comes_from_archive_yml(tiny, extra):
     root, result = site_with(tiny, extra)
     assert result.returncode == 0, result.stderr
@@ -47,9 +66,13 @@ def test_every_address_comes_from_archive_yml(tiny, extra):
 
 @pytest.mark.parametrize("offline", [False, True], ids=["online", "offline-inherited"])
 def test_a_different_site_url_in_mkdocs_yml_is_an_error(tiny, offline):
-    root, result = site_with(tiny, "site_url: https://elsewhere.example/archive/\n", offline=offline)
+    root, result = site_with(
+        tiny, "site_url: https://elsewhere.example/archive/\n", offline=offline
+    )
     assert result.returncode != 0
-    assert ("site_url: https://elsewhere.example/archive/ is not archive.yml's site_url "
-            f"({SITE_URL}); the site's address is set in archive.yml only") in result.stderr
+    assert (
+        "site_url: https://elsewhere.example/archive/ is not archive.yml's site_url "
+        f"({SITE_URL}); the site's address is set in archive.yml only"
+    ) in result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "site" / "stories" / "garden" / "index.html").exists()

@@ -18,9 +18,12 @@ def extra(lines: str) -> str:
 
 # --- required fields and types --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("field", ["title", "date", "summary", "areas", "themes"])
 def test_required_fields(tiny, field):
-    text = "".join(line for line in GOOD_STORY.splitlines(keepends=True) if not line.startswith(field + ":"))
+    text = "".join(
+        line for line in GOOD_STORY.splitlines(keepends=True) if not line.startswith(field + ":")
+    )
     tiny.story("missing", text)
     problem = tiny.only(field)
     assert problem.path == "stories/missing.md"
@@ -59,7 +62,7 @@ def test_title_cut_short_by_a_comment(tiny):
     problem = tiny.only("title")
     assert problem.line == 2
     assert "comment" in problem.message
-    assert 'double quotes' in problem.hint
+    assert "double quotes" in problem.hint
 
 
 def test_summary_over_300_characters(tiny):
@@ -101,6 +104,7 @@ def test_date_with_a_time(tiny):
 
 
 # --- areas, themes and the taxonomy ---------------------------------------------------------
+
 
 def test_single_area_string_is_a_one_item_list(tiny):
     from voices.content.loading import load_archive
@@ -163,8 +167,11 @@ def test_unknown_key_far_from_any(tiny):
 
 
 def test_unknown_key_inside_a_group(tiny):
-    tiny.story("nested", extra("image:\n  src: a.jpg\n  alt: A thing\n  credits: x\n"),
-               files={"a.jpg": b"jpeg"})
+    tiny.story(
+        "nested",
+        extra("image:\n  src: a.jpg\n  alt: A thing\n  credits: x\n"),
+        files={"a.jpg": b"jpeg"},
+    )
     problem = tiny.only("image.credits")
     assert problem.line == 10 and problem.hint == "did you mean credit?"
 
@@ -176,6 +183,7 @@ def test_featured_must_be_true_or_false(tiny):
 
 
 # --- licence, links, aliases, status ------------------------------------------------------
+
 
 def test_licence_must_be_a_configured_spdx_id(tiny):
     tiny.story("lic", extra("licence: CC-BY-40\n"))
@@ -222,7 +230,9 @@ def test_withdrawn_needs_a_withdrawn_block(tiny):
 
 
 def test_withdrawal_reason_from_the_fixed_list(tiny):
-    tiny.story("gone", extra("status: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: because\n"))
+    tiny.story(
+        "gone", extra("status: withdrawn\nwithdrawn:\n  date: 2026-01-05\n  reason: because\n")
+    )
     problem = tiny.only("withdrawn.reason")
     assert problem.line == 10 and "not a known withdrawal reason" in problem.message
 
@@ -233,8 +243,10 @@ def test_withdrawn_block_without_withdrawn_status(tiny):
 
 
 def test_withdrawn_story_with_erased_title_needs_no_title_or_summary(tiny):
-    text = ("---\ndate: 2019\nareas: [par-bay]\nthemes: [environment]\nstatus: withdrawn\n"
-            "withdrawn:\n  date: 2026-01-05\n  reason: at-request-of-contributor\n  erase_title: true\n---\n")
+    text = (
+        "---\ndate: 2019\nareas: [par-bay]\nthemes: [environment]\nstatus: withdrawn\n"
+        "withdrawn:\n  date: 2026-01-05\n  reason: at-request-of-contributor\n  erase_title: true\n---\n"
+    )
     tiny.story("erased", text)
     assert tiny.problems() == []
 
@@ -296,6 +308,7 @@ def test_consent_scope_from_the_taxonomy(tiny):
 
 # --- images, media and attachments --------------------------------------------------------
 
+
 def test_image_needs_alt_text(tiny):
     tiny.story("img", extra("image:\n  src: a.jpg\n"), files={"a.jpg": b"jpeg"})
     problem = tiny.only("image.alt")
@@ -311,10 +324,15 @@ def test_image_in_a_single_file_story(tiny):
 
 
 def test_image_file_missing_suggests_the_file_that_is_there(tiny):
-    tiny.story("img", extra("image:\n  src: garden.jpeg\n  alt: A garden\n"), files={"garden.jpg": b"x"})
+    tiny.story(
+        "img", extra("image:\n  src: garden.jpeg\n  alt: A garden\n"), files={"garden.jpg": b"x"}
+    )
     problem = tiny.only("image.src")
     assert problem.line == 8
-    assert "not in the story's folder" in problem.message and problem.hint == "did you mean garden.jpg?"
+    assert (
+        "not in the story's folder" in problem.message
+        and problem.hint == "did you mean garden.jpg?"
+    )
 
 
 def test_image_path_escaping_the_folder(tiny):
@@ -332,44 +350,74 @@ def test_image_symlink_escaping_the_folder(tiny, tmp_path):
 
 
 def test_media_needs_a_transcript(tiny):
-    tiny.story("audio", extra("media:\n  - src: talk.mp3\n    type: audio\n"), files={"talk.mp3": SMALL_MP3})
+    tiny.story(
+        "audio",
+        extra("media:\n  - src: talk.mp3\n    type: audio\n"),
+        files={"talk.mp3": SMALL_MP3},
+    )
     problem = tiny.only("media[1].transcript")
     assert problem.line == 8 and problem.message == "is required"
 
 
 def test_video_file_needs_captions(tiny):
-    tiny.story("film", extra("media:\n  - src: film.mp4\n    type: video\n    transcript: Words.\n"),
-               files={"film.mp4": SMALL_MP4})
+    tiny.story(
+        "film",
+        extra("media:\n  - src: film.mp4\n    type: video\n    transcript: Words.\n"),
+        files={"film.mp4": SMALL_MP4},
+    )
     problem = tiny.only("media[1].captions")
     assert "required for a video file" in problem.message and ".vtt" in problem.hint
 
 
 def test_captions_must_be_webvtt(tiny):
-    tiny.story("film", extra("media:\n  - src: film.mp4\n    type: video\n    transcript: Words.\n"
-                             "    captions: film.srt\n"), files={"film.mp4": SMALL_MP4, "film.srt": b"1\n00:00:00,000 --> 00:00:01,000\nHello.\n"})
+    tiny.story(
+        "film",
+        extra(
+            "media:\n  - src: film.mp4\n    type: video\n    transcript: Words.\n"
+            "    captions: film.srt\n"
+        ),
+        files={"film.mp4": SMALL_MP4, "film.srt": b"1\n00:00:00,000 --> 00:00:01,000\nHello.\n"},
+    )
     assert "WebVTT" in tiny.only("media[1].captions").message
 
 
 def test_media_needs_src_or_url_not_both(tiny):
-    tiny.story("both", extra("media:\n  - src: a.mp3\n    url: https://example.org/a\n    type: audio\n"
-                             "    transcript: Words.\n"), files={"a.mp3": SMALL_MP3})
+    tiny.story(
+        "both",
+        extra(
+            "media:\n  - src: a.mp3\n    url: https://example.org/a\n    type: audio\n"
+            "    transcript: Words.\n"
+        ),
+        files={"a.mp3": SMALL_MP3},
+    )
     assert "not both" in tiny.only("media[1]").message
 
 
 def test_linked_media_with_inline_transcript_is_fine_in_a_single_file(tiny):
-    tiny.story("linked", extra("media:\n  - url: https://example.org/film\n    type: video\n"
-                               "    transcript: Everything that is said in the film.\n"))
+    tiny.story(
+        "linked",
+        extra(
+            "media:\n  - url: https://example.org/film\n    type: video\n"
+            "    transcript: Everything that is said in the film.\n"
+        ),
+    )
     assert tiny.problems() == []
 
 
 def test_transcript_file_must_exist(tiny):
-    tiny.story("audio", extra("media:\n  - src: a.mp3\n    type: audio\n    transcript: words.md\n"),
-               files={"a.mp3": SMALL_MP3})
+    tiny.story(
+        "audio",
+        extra("media:\n  - src: a.mp3\n    type: audio\n    transcript: words.md\n"),
+        files={"a.mp3": SMALL_MP3},
+    )
     assert "words.md" in tiny.only("media[1].transcript").message
 
 
 def test_media_type_must_be_audio_or_video(tiny):
-    tiny.story("type", extra("media:\n  - url: https://example.org/a\n    type: podcast\n    transcript: W.\n"))
+    tiny.story(
+        "type",
+        extra("media:\n  - url: https://example.org/a\n    type: podcast\n    transcript: W.\n"),
+    )
     problem = tiny.only("media[1].type")
     assert "podcast" in problem.message and "audio" in problem.hint
 
@@ -382,6 +430,7 @@ def test_attachment_needs_a_title_and_its_file(tiny):
 
 
 # --- files and slugs ---------------------------------------------------------------------
+
 
 def test_file_name_must_be_a_slug(tiny):
     (tiny.root / "stories" / "My Story.md").write_text(GOOD_STORY, encoding="utf-8")
@@ -415,10 +464,19 @@ def test_template_files_are_not_stories(tiny):
 def test_all_problems_in_all_files_at_once(tiny):
     tiny.story("one", with_line("title: A good story", "title: Yes"))
     tiny.story("two", extra("colour: blue\n"))
-    tiny.story("three", with_line("date: 2019-06-14", "date: 12/03/2024").replace("areas: [par-bay]", "areas: [nowhere]"))
+    tiny.story(
+        "three",
+        with_line("date: 2019-06-14", "date: 12/03/2024").replace(
+            "areas: [par-bay]", "areas: [nowhere]"
+        ),
+    )
     found = {(p.path, p.field) for p in tiny.problems()}
-    assert found == {("stories/one.md", "title"), ("stories/two.md", "colour"),
-                     ("stories/three.md", "date"), ("stories/three.md", "areas[1]")}
+    assert found == {
+        ("stories/one.md", "title"),
+        ("stories/two.md", "colour"),
+        ("stories/three.md", "date"),
+        ("stories/three.md", "areas[1]"),
+    }
 
 
 def test_minors_need_a_scope_that_covers_them(tiny):
@@ -428,19 +486,31 @@ def test_minors_need_a_scope_that_covers_them(tiny):
 
 
 def test_minors_with_guardian_scope_are_accepted(tiny):
-    tiny.story("young", extra("people: [Sam Example]\n" + CONSENT.replace("[web, archive]", "[web, archive, minors]")
-                              + "  minors: true\n"))
+    tiny.story(
+        "young",
+        extra(
+            "people: [Sam Example]\n"
+            + CONSENT.replace("[web, archive]", "[web, archive, minors]")
+            + "  minors: true\n"
+        ),
+    )
     assert tiny.problems() == []
 
 
 def test_photo_showing_people_needs_photos_in_scope(tiny):
-    tiny.story("photo", extra("image:\n  src: a.jpg\n  alt: A crowd\n  shows_people: true\n" + CONSENT),
-               files={"a.jpg": SMALL_JPEG})
+    tiny.story(
+        "photo",
+        extra("image:\n  src: a.jpg\n  alt: A crowd\n  shows_people: true\n" + CONSENT),
+        files={"a.jpg": SMALL_JPEG},
+    )
     problem = tiny.only("image.shows_people")
     assert problem.line == 10 and "does not include photos" in problem.message
 
 
 def test_photo_showing_people_without_any_consent(tiny):
-    tiny.story("photo", extra("image:\n  src: a.jpg\n  alt: A crowd\n  shows_people: true\n"),
-               files={"a.jpg": SMALL_JPEG})
+    tiny.story(
+        "photo",
+        extra("image:\n  src: a.jpg\n  alt: A crowd\n  shows_people: true\n"),
+        files={"a.jpg": SMALL_JPEG},
+    )
     assert "consent must be recorded" in tiny.only("image.shows_people").message

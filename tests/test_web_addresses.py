@@ -15,7 +15,7 @@ TRACKER = "https://example.org/a)<img/src=https://tracker.example/s.gif>"
 
 HOSTILE = [
     (TRACKER, "it contains an angle bracket (<)"),
-    ('https://example.org/a"onmouseover="x', "it contains a double quote (\")"),
+    ('https://example.org/a"onmouseover="x', 'it contains a double quote (")'),
     ("https://example.org/a'b", "it contains a quote (')"),
     ("https://example.org/a`b`", "it contains a backtick (`)"),
     ("https://example.org\\@tracker.example/", "it contains a backslash (\\)"),
@@ -53,24 +53,47 @@ def shown(url: str) -> str:
 @pytest.mark.parametrize(("url", "why"), HOSTILE)
 def test_a_hostile_source_url_is_refused_on_its_line(tiny, url, why):
     quoted = url.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
-    tiny.story("hostile", GOOD_STORY.replace("themes: [environment]\n",
-                                             f'themes: [environment]\nsource_url: "{quoted}"\n'))
+    tiny.story(
+        "hostile",
+        GOOD_STORY.replace(
+            "themes: [environment]\n", f'themes: [environment]\nsource_url: "{quoted}"\n'
+        ),
+    )
     assert [str(p) for p in tiny.problems()] == [
-        f"stories/hostile.md:7: source_url: “{shown(url)}” is not a web address: {why} ({HINT})"]
+        f"stories/hostile.md:7: source_url: “{shown(url)}” is not a web address: {why} ({HINT})"
+    ]
 
 
 def test_every_web_address_field_is_checked_the_same_way(tiny):
-    tiny.story("media", GOOD_STORY.replace("themes: [environment]\n", (
-        "themes: [environment]\nkind: film\nconsent:\n  recorded: 2024-05-01\n  reference: VBL-2024-017\n"
-        f"  scope: [web, archive]\nmedia:\n  - url: \"{TRACKER}\"\n    type: video\n    transcript: Words.\n")))
-    tiny.area("ramsey", (f'---\nname: Ramsey\nwebsite: "{TRACKER}"\nlegacy:\n  - name: Ramsey Trust\n'
-                         f'    url: "{TRACKER}"\nsources:\n  - url: "{TRACKER}"\n---\n'))
+    tiny.story(
+        "media",
+        GOOD_STORY.replace(
+            "themes: [environment]\n",
+            (
+                "themes: [environment]\nkind: film\nconsent:\n  recorded: 2024-05-01\n  reference: VBL-2024-017\n"
+                f'  scope: [web, archive]\nmedia:\n  - url: "{TRACKER}"\n    type: video\n    transcript: Words.\n'
+            ),
+        ),
+    )
+    tiny.area(
+        "ramsey",
+        (
+            f'---\nname: Ramsey\nwebsite: "{TRACKER}"\nlegacy:\n  - name: Ramsey Trust\n'
+            f'    url: "{TRACKER}"\nsources:\n  - url: "{TRACKER}"\n---\n'
+        ),
+    )
     settings = tiny.root / "archive.yml"
     text = settings.read_text(encoding="utf-8")
-    licence_line = next(n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("url:"))
-    settings.write_text(text.replace(text.splitlines()[licence_line - 1],
-                                     text.splitlines()[licence_line - 1].split("url:")[0] + f'url: "{TRACKER}"'),
-                        encoding="utf-8")
+    licence_line = next(
+        n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("url:")
+    )
+    settings.write_text(
+        text.replace(
+            text.splitlines()[licence_line - 1],
+            text.splitlines()[licence_line - 1].split("url:")[0] + f'url: "{TRACKER}"',
+        ),
+        encoding="utf-8",
+    )
     message = f"“{TRACKER}” is not a web address: it contains an angle bracket (<) ({HINT})"
     assert [str(p) for p in tiny.problems()] == [
         f"archive.yml:{licence_line}: licences[1].url: {message}",
@@ -81,24 +104,33 @@ def test_every_web_address_field_is_checked_the_same_way(tiny):
     ]
 
 
-@pytest.mark.parametrize("url", [
-    "https://example.org/",
-    "http://www.example.org/news/1m-boost-for-dyke-house-area-1-4294322",
-    "https://en.wikipedia.org/wiki/Big_Local_(programme)",
-    "https://example.org/search?q=big+local&page=2#results",
-    "https://example.org/lottery-scheme-south-%c2%a0east",
-    "HTTPS://EXAMPLE.ORG/Path",
-    "https://bücher.example/straße",
-    "https://xn--bcher-kva.example/",
-    "https://example.org:8443/x",
-    "https://example.org/list[1]*x*",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/",
+        "http://www.example.org/news/1m-boost-for-dyke-house-area-1-4294322",
+        "https://en.wikipedia.org/wiki/Big_Local_(programme)",
+        "https://example.org/search?q=big+local&page=2#results",
+        "https://example.org/lottery-scheme-south-%c2%a0east",
+        "HTTPS://EXAMPLE.ORG/Path",
+        "https://bücher.example/straße",
+        "https://xn--bcher-kva.example/",
+        "https://example.org:8443/x",
+        "https://example.org/list[1]*x*",
+    ],
+)
 def test_ordinary_addresses_pass(tiny, url):
-    tiny.story("fine", GOOD_STORY.replace("themes: [environment]\n", f'themes: [environment]\nsource_url: "{url}"\n'))
+    tiny.story(
+        "fine",
+        GOOD_STORY.replace(
+            "themes: [environment]\n", f'themes: [environment]\nsource_url: "{url}"\n'
+        ),
+    )
     assert tiny.problems() == []
 
 
 # --- where addresses are written ---------------------------------------------------------------
+
 
 class Links(HTMLParser):
     """Every element of a fragment, and the links with their attributes and text."""
@@ -125,18 +157,27 @@ def rendered(source: str) -> Links:
     return parser
 
 
-@pytest.mark.parametrize(("url", "href"), [
-    # Valid addresses that Markdown's [label](url) would cut short or read as Markdown.
-    ("https://en.wikipedia.org/wiki/Big_Local_(programme)", "https://en.wikipedia.org/wiki/Big_Local_(programme)"),
-    ("https://example.org/a?x=1&y=2&lt=3", "https://example.org/a?x=1&y=2&lt=3"),
-    ("https://example.org/list[1](x)", "https://example.org/list%5B1%5D(x)"),
-    ("https://example.org/*strong*_em_", "https://example.org/*strong*_em_"),
-    ("https://bücher.example/straße", "https://bücher.example/straße"),
-    # Never valid, yet still kept inside the link if one ever got this far.
-    (TRACKER, "https://example.org/a)%3Cimg/src=https://tracker.example/s.gif%3E"),
-    ('https://example.org/"><script>x</script>', "https://example.org/%22%3E%3Cscript%3Ex%3C/script%3E"),
-    ("https://example.org/`code` \\", "https://example.org/%60code%60%20%5C"),
-])
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        # Valid addresses that Markdown's [label](url) would cut short or read as Markdown.
+        (
+            "https://en.wikipedia.org/wiki/Big_Local_(programme)",
+            "https://en.wikipedia.org/wiki/Big_Local_(programme)",
+        ),
+        ("https://example.org/a?x=1&y=2&lt=3", "https://example.org/a?x=1&y=2&lt=3"),
+        ("https://example.org/list[1](x)", "https://example.org/list%5B1%5D(x)"),
+        ("https://example.org/*strong*_em_", "https://example.org/*strong*_em_"),
+        ("https://bücher.example/straße", "https://bücher.example/straße"),
+        # Never valid, yet still kept inside the link if one ever got this far.
+        (TRACKER, "https://example.org/a)%3Cimg/src=https://tracker.example/s.gif%3E"),
+        (
+            'https://example.org/"><script>x</script>',
+            "https://example.org/%22%3E%3Cscript%3Ex%3C/script%3E",
+        ),
+        ("https://example.org/`code` \\", "https://example.org/%60code%60%20%5C"),
+    ],
+)
 def test_an_address_stays_inside_its_link(url, href):
     from voices.site.pages import external_link
 
@@ -149,17 +190,32 @@ def test_an_address_stays_inside_its_link(url, href):
 def test_built_pages_link_hostile_but_valid_addresses_exactly(tiny):
     source = "https://en.wikipedia.org/wiki/Big_Local_(programme)?a=1&b=[2]"
     website = "https://bücher.example/x_(y)_*z*"
-    tiny.story("linked", GOOD_STORY.replace("themes: [environment]\n",
-                                            f'themes: [environment]\nsource_url: "{source}"\n'))
-    tiny.area("ramsey", f'---\nname: Ramsey\nwebsite: "{website}"\nlegacy:\n  - name: Ramsey Trust\n'
-                        f'    url: "{website}"\nsources:\n  - url: "{source}"\n---\n')
+    tiny.story(
+        "linked",
+        GOOD_STORY.replace(
+            "themes: [environment]\n", f'themes: [environment]\nsource_url: "{source}"\n'
+        ),
+    )
+    tiny.area(
+        "ramsey",
+        f'---\nname: Ramsey\nwebsite: "{website}"\nlegacy:\n  - name: Ramsey Trust\n'
+        f'    url: "{website}"\nsources:\n  - url: "{source}"\n---\n',
+    )
     site, _ = build(tiny)
 
     def links(page: str) -> list[dict[str, str | None]]:
         parser = Links()
         parser.feed((site / page).read_text(encoding="utf-8"))
-        return [link for link in parser.links if (link.get("href") or "").startswith(("https://en.", "https://bü"))]
+        return [
+            link
+            for link in parser.links
+            if (link.get("href") or "").startswith(("https://en.", "https://bü"))
+        ]
 
     encoded = "https://en.wikipedia.org/wiki/Big_Local_(programme)?a=1&b=%5B2%5D"
     assert links("stories/linked/index.html") == [{"href": encoded}]
-    assert links("areas/ramsey/index.html") == [{"href": website}, {"href": website}, {"href": encoded}]
+    assert links("areas/ramsey/index.html") == [
+        {"href": website},
+        {"href": website},
+        {"href": encoded},
+    ]

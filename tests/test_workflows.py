@@ -24,7 +24,11 @@ def load(name: str) -> dict:
 
 def triggers(workflow: dict) -> dict:
     on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
-    return on if isinstance(on, dict) else {name: None for name in ([on] if isinstance(on, str) else on)}
+    return (
+        on
+        if isinstance(on, dict)
+        else {name: None for name in ([on] if isinstance(on, str) else on)}
+    )
 
 
 def steps(workflow: dict) -> list[dict]:
@@ -36,15 +40,23 @@ def runs(workflow: dict) -> list[str]:
 
 
 def step_running(workflow: dict, command: str, exactly: bool = False) -> dict:
-    found = [step for step in steps(workflow)
-             if (step.get("run", "").strip() == command if exactly else command in step.get("run", ""))]
+    found = [
+        step
+        for step in steps(workflow)
+        if (step.get("run", "").strip() == command if exactly else command in step.get("run", ""))
+    ]
     assert len(found) == 1, f"expected one step running {command!r}, found {len(found)}"
     return found[0]
 
 
 def lint(*files: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(LINTER), "--no-online", "--no-color", "--oneline", *map(str, files)],
-                          cwd=REPO, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(LINTER), "--no-online", "--no-color", "--oneline", *map(str, files)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 ALL = sorted(WORKFLOWS.glob("*.yml"))
@@ -64,8 +76,12 @@ def test_the_linter_catches_a_broken_workflow(tmp_path):
     broken = tmp_path / ".github" / "workflows" / "broken.yml"
     broken.parent.mkdir(parents=True)
     text = (WORKFLOWS / "checks.yml").read_text(encoding="utf-8")
-    broken.write_text(text.replace("cache-dependency-path:", "cache-dependency-paths:")
-                      .replace("github.ref }}", "github.reff }}"), encoding="utf-8")
+    broken.write_text(
+        text.replace("cache-dependency-path:", "cache-dependency-paths:").replace(
+            "github.ref }}", "github.reff }}"
+        ),
+        encoding="utf-8",
+    )
     result = lint(broken)
     assert result.returncode == 1
     assert "cache-dependency-paths" in result.stdout and "reff" in result.stdout
@@ -73,27 +89,50 @@ def test_the_linter_catches_a_broken_workflow(tmp_path):
 
 def test_pull_requests_are_checked_built_strictly_and_tested():
     workflow = load("checks.yml")
-    assert "pull_request" in triggers(workflow) and triggers(workflow)["push"]["branches"] == ["main"]
+    assert "pull_request" in triggers(workflow) and triggers(workflow)["push"]["branches"] == [
+        "main"
+    ]
     commands = runs(workflow)
-    check, build, test = (commands.index(step_running(workflow, command)["run"])
-                          for command in (".venv/bin/voices check", "./scripts/build", "./scripts/test"))
+    check, build, test = (
+        commands.index(step_running(workflow, command)["run"])
+        for command in (".venv/bin/voices check", "./scripts/build", "./scripts/test")
+    )
     assert check < build < test  # the check is a step of its own, so its annotations show clearly
     assert step_running(workflow, "./scripts/test").get("env", {}).get("CI") == "true"
-    checkout = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/checkout@"))
+    checkout = next(
+        step for step in steps(workflow) if step.get("uses", "").startswith("actions/checkout@")
+    )
     assert checkout["with"]["fetch-depth"] == 0  # page dates come from git
     build_script = (REPO / "scripts" / "build").read_text(encoding="utf-8")
-    normal_build = build_script[build_script.rindex("else\n"):]
-    assert ".venv/bin/voices check" in normal_build and ".venv/bin/mkdocs build --strict" in normal_build
+    normal_build = build_script[build_script.rindex("else\n") :]
+    assert (
+        ".venv/bin/voices check" in normal_build
+        and ".venv/bin/mkdocs build --strict" in normal_build
+    )
 
 
 def test_caches_for_pip_and_the_image_copies():
     for name in ("checks.yml", "deploy.yml", "preview.yml"):
         workflow = load(name)
-        python = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/setup-python@"))
-        assert python["with"]["cache"] == "pip" and python["with"]["cache-dependency-path"] == "requirements.lock"
-        cache = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/cache@"))
-        assert cache["with"]["path"] == ".cache/images" and cache["with"]["restore-keys"] == "images-"
-        assert "stories/**/*.jpg" in cache["with"]["key"] and "voices/media/images.py" in cache["with"]["key"]
+        python = next(
+            step
+            for step in steps(workflow)
+            if step.get("uses", "").startswith("actions/setup-python@")
+        )
+        assert (
+            python["with"]["cache"] == "pip"
+            and python["with"]["cache-dependency-path"] == "requirements.lock"
+        )
+        cache = next(
+            step for step in steps(workflow) if step.get("uses", "").startswith("actions/cache@")
+        )
+        assert (
+            cache["with"]["path"] == ".cache/images" and cache["with"]["restore-keys"] == "images-"
+        )
+        assert (
+            "stories/**/*.jpg" in cache["with"]["key"]
+            and "voices/media/images.py" in cache["with"]["key"]
+        )
 
 
 def test_a_takedown_deploy_neither_restores_nor_saves_the_build_caches():
@@ -112,7 +151,9 @@ def test_deploy_runs_on_main_and_by_hand_with_the_takedown_switch():
     assert takedown["type"] == "boolean" and takedown["default"] is False
     job = workflow["jobs"]["deploy"]
     assert job["if"] == "github.ref == 'refs/heads/main'"
-    assert workflow["concurrency"]["cancel-in-progress"] is False  # deploys never race or stop half-way
+    assert (
+        workflow["concurrency"]["cancel-in-progress"] is False
+    )  # deploys never race or stop half-way
     normal = step_running(workflow, "./scripts/build", exactly=True)
     emergency = step_running(workflow, "./scripts/build --takedown", exactly=True)
     assert normal["if"] == "${{ !inputs.takedown }}" and emergency["if"] == "${{ inputs.takedown }}"
@@ -126,24 +167,43 @@ def test_deploy_runs_on_main_and_by_hand_with_the_takedown_switch():
 
 def test_previews_for_pull_requests_from_this_repository_only():
     workflow = load("preview.yml")
-    assert set(triggers(workflow)["pull_request"]["types"]) == {"opened", "reopened", "synchronize", "closed"}
+    assert set(triggers(workflow)["pull_request"]["types"]) == {
+        "opened",
+        "reopened",
+        "synchronize",
+        "closed",
+    }
     job = workflow["jobs"]["preview"]
-    assert job["if"] == "github.event.pull_request.head.repo.full_name == github.repository"  # forks: no token
+    assert (
+        job["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    )  # forks: no token
     build = step_running(workflow, "./scripts/build --preview")
     assert 'VOICES_SITE_URL="$site_url/pr-preview/pr-$PR_NUMBER/"' in build["run"]
     assert build["if"] == "github.event.action != 'closed'"
-    action = next(step for step in steps(workflow) if step.get("uses", "").startswith("rossjrw/pr-preview-action@"))
-    assert action["with"] == {"source-dir": "site", "preview-branch": "gh-pages", "umbrella-dir": "pr-preview",
-                              "action": "auto"}
+    action = next(
+        step
+        for step in steps(workflow)
+        if step.get("uses", "").startswith("rossjrw/pr-preview-action@")
+    )
+    assert action["with"] == {
+        "source-dir": "site",
+        "preview-branch": "gh-pages",
+        "umbrella-dir": "pr-preview",
+        "action": "auto",
+    }
     # The deploy keeps exactly that folder of previews (and drops it on a takedown).
-    assert "keep=(CNAME pr-preview)" in (REPO / "scripts" / "publish-gh-pages").read_text(encoding="utf-8")
+    assert "keep=(CNAME pr-preview)" in (REPO / "scripts" / "publish-gh-pages").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_every_action_is_pinned_to_an_exact_version():
     for path in ALL:
         for step in steps(load(path.name)):
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})", step["uses"]), (path.name, step)
+                assert re.fullmatch(
+                    r"[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})", step["uses"]
+                ), (path.name, step)
 
 
 def test_permissions_are_the_least_each_job_needs():
@@ -156,7 +216,9 @@ def test_permissions_are_the_least_each_job_needs():
     for name, jobs in needed.items():
         workflow = load(name)
         assert workflow["permissions"] == {}, name  # nothing by default; a new job must ask
-        assert {job: spec.get("permissions") for job, spec in workflow["jobs"].items()} == jobs, name
+        assert {job: spec.get("permissions") for job, spec in workflow["jobs"].items()} == jobs, (
+            name
+        )
 
 
 def test_everything_installs_from_the_hash_pinned_lock():
@@ -168,9 +230,15 @@ def test_everything_installs_from_the_hash_pinned_lock():
         assert "pip install" not in commands and "pip3 install" not in commands, path.name
         # The first command to need the environment makes it from the lock (scripts/build does too).
         # (scripts/live-addresses is plain git and shell: it needs no environment.)
-        first = next(run for run in runs(workflow)
-                     if (".venv/bin/" in run or "scripts/" in run) and run != "scripts/live-addresses")
-        assert first.startswith(("source scripts/ensure-env", "./scripts/build")), (path.name, first)
+        first = next(
+            run
+            for run in runs(workflow)
+            if (".venv/bin/" in run or "scripts/" in run) and run != "scripts/live-addresses"
+        )
+        assert first.startswith(("source scripts/ensure-env", "./scripts/build")), (
+            path.name,
+            first,
+        )
 
 
 def test_builds_that_guard_addresses_first_learn_every_address_the_live_site_published():
@@ -184,7 +252,9 @@ def test_link_check_is_weekly_and_never_blocks_a_deploy():
     workflow = load("links.yml")
     on = triggers(workflow)
     assert "workflow_dispatch" in on and len(on["schedule"]) == 1
-    assert step_running(workflow, ".venv/bin/voices links --report links-report.md")["id"] == "check"
+    assert (
+        step_running(workflow, ".venv/bin/voices links --report links-report.md")["id"] == "check"
+    )
     assert set(triggers(load("deploy.yml"))) == {"push", "workflow_dispatch"}  # never waits for it
 
 
@@ -194,13 +264,25 @@ if [ "$1 $2" = "issue list" ]; then printf '%s' "$OPEN_ISSUE"; fi
 """
 
 
-@pytest.mark.parametrize(("dead", "open_issue", "expected"), [
-    ("3", "", ["gh label create broken-links", ("gh issue create --title Broken links to other websites "
-                                                 "--label broken-links --body-file links-report.md")]),
-    ("3", "17", ["gh issue edit 17 --body-file links-report.md"]),
-    ("0", "17", ["gh issue close 17 --comment The link check of"]),
-    ("0", "", []),
-])
+@pytest.mark.parametrize(
+    ("dead", "open_issue", "expected"),
+    [
+        (
+            "3",
+            "",
+            [
+                "gh label create broken-links",
+                (
+                    "gh issue create --title Broken links to other websites "
+                    "--label broken-links --body-file links-report.md"
+                ),
+            ],
+        ),
+        ("3", "17", ["gh issue edit 17 --body-file links-report.md"]),
+        ("0", "17", ["gh issue close 17 --comment The link check of"]),
+        ("0", "", []),
+    ],
+)
 def test_link_check_keeps_one_issue(tmp_path, dead, open_issue, expected):
     script = step_running(load("links.yml"), "gh issue list")["run"]
     stub = tmp_path / "bin" / "gh"
@@ -208,10 +290,21 @@ def test_link_check_keeps_one_issue(tmp_path, dead, open_issue, expected):
     stub.write_text(GH_STUB, encoding="utf-8")
     stub.chmod(0o755)
     log = tmp_path / "gh.log"
-    environ = {**os.environ, "PATH": f"{stub.parent}:{os.environ['PATH']}", "GH_LOG": str(log),
-               "OPEN_ISSUE": open_issue, "DEAD": dead}
-    result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=environ, capture_output=True,
-                            text=True, check=False)
+    environ = {
+        **os.environ,
+        "PATH": f"{stub.parent}:{os.environ['PATH']}",
+        "GH_LOG": str(log),
+        "OPEN_ISSUE": open_issue,
+        "DEAD": dead,
+    }
+    result = subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     calls = log.read_text(encoding="utf-8").splitlines()
     assert calls[0].startswith("gh issue list --label broken-links --state open")
@@ -222,6 +315,7 @@ def test_link_check_keeps_one_issue(tmp_path, dead, open_issue, expected):
 
 # --- credentials: nothing that builds content can reach a token (issue 15, item 1) --------------
 
+
 def _mentions_a_token(value: object) -> bool:
     text = str(value)
     return any(mark in text for mark in ("github.token", "secrets.", "GITHUB_TOKEN", "GH_TOKEN"))
@@ -229,7 +323,11 @@ def _mentions_a_token(value: object) -> bool:
 
 @pytest.mark.parametrize("workflow", ALL, ids=lambda path: path.name)
 def test_no_checkout_keeps_its_credentials(workflow):
-    checkouts = [step for step in steps(load(workflow.name)) if step.get("uses", "").startswith("actions/checkout@")]
+    checkouts = [
+        step
+        for step in steps(load(workflow.name))
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
     assert checkouts, workflow.name
     for step in checkouts:
         # Kept, they would sit in .git/config, a file a build could read.
@@ -250,9 +348,14 @@ def test_only_the_publishing_steps_are_given_a_token(workflow):
             run = step.get("run", "")
             if not _mentions_a_token({key: value for key, value in step.items() if key != "name"}):
                 continue
-            builds = any(word in run for word in ("scripts/build", "voices", "mkdocs", "scripts/test", "ensure-env"))
+            builds = any(
+                word in run
+                for word in ("scripts/build", "voices", "mkdocs", "scripts/test", "ensure-env")
+            )
             assert not builds, (workflow.name, step)
-            assert run.strip() in TOKEN_STEPS or run.lstrip().startswith("number=$(gh issue list"), (workflow.name, step)
+            assert run.strip() in TOKEN_STEPS or run.lstrip().startswith(
+                "number=$(gh issue list"
+            ), (workflow.name, step)
 
 
 def test_the_deploy_build_has_no_token_and_the_push_has_one():
@@ -260,4 +363,6 @@ def test_the_deploy_build_has_no_token_and_the_push_has_one():
     for command in ("./scripts/build", "./scripts/build --takedown", "scripts/live-addresses"):
         assert not _mentions_a_token(step_running(workflow, command, exactly=True)), command
     for command in TOKEN_STEPS:
-        assert step_running(workflow, command, exactly=True)["env"] == {"GH_TOKEN": "${{ github.token }}"}
+        assert step_running(workflow, command, exactly=True)["env"] == {
+            "GH_TOKEN": "${{ github.token }}"
+        }

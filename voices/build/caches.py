@@ -42,7 +42,10 @@ def purge_stories(root: Path, slugs: Iterable[str], image_keys: Iterable[str] = 
     removed = _purge_rendered(root / RENDER_CACHE, slugs)
     removed += _purge_images(root / IMAGE_CACHE, slugs, set(image_keys))
     # Temporary, but a build that was stopped can leave it (and its ".old-" copies) behind.
-    for folder in [root / INDEXED_PAGES, *(root / INDEXED_PAGES).parent.glob(f".{INDEXED_PAGES.name}.old-*")]:
+    for folder in [
+        root / INDEXED_PAGES,
+        *(root / INDEXED_PAGES).parent.glob(f".{INDEXED_PAGES.name}.old-*"),
+    ]:
         if folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
@@ -53,7 +56,10 @@ def purge_withdrawn(root: Path, withdrawn: dict[str, list[str]]) -> int:
     """Purge each withdrawn story (slug → its earlier slugs too) from each cache folder that
     has not been purged of it yet. Cheap when there is nothing new: one small file per folder."""
     removed = 0
-    for folder, purge in ((root / RENDER_CACHE, _purge_rendered), (root / IMAGE_CACHE, _purge_images_only)):
+    for folder, purge in (
+        (root / RENDER_CACHE, _purge_rendered),
+        (root / IMAGE_CACHE, _purge_images_only),
+    ):
         if not folder.is_dir():
             continue  # nothing cached: nothing to purge, and nothing to remember
         marker = folder / PURGED
@@ -63,8 +69,12 @@ def purge_withdrawn(root: Path, withdrawn: dict[str, list[str]]) -> int:
             done = set()
         new = [slug for slug in withdrawn if slug not in done]
         if new:
-            removed += purge(folder, sorted({name for slug in new for name in [slug, *withdrawn[slug]]}))
-        if new or done - set(withdrawn):  # a story published again is purged again if withdrawn again
+            removed += purge(
+                folder, sorted({name for slug in new for name in [slug, *withdrawn[slug]]})
+            )
+        if new or done - set(
+            withdrawn
+        ):  # a story published again is purged again if withdrawn again
             marker.write_text("".join(f"{slug}\n" for slug in sorted(withdrawn)), encoding="utf-8")
     return removed
 
@@ -76,13 +86,23 @@ def _purge_rendered(folder: Path, slugs: list[str]) -> int:
     if not slugs or not folder.is_dir():
         return 0
     sources = {f"{STORIES_DIR}/{slug}{end}" for slug in slugs for end in (".md", "/index.md")}
-    mentions = re.compile(r"(?<![a-z0-9-])" + STORIES_DIR + "/(?:" + "|".join(map(re.escape, slugs)) + r")(?![a-z0-9-])")
+    mentions = re.compile(
+        r"(?<![a-z0-9-])"
+        + STORIES_DIR
+        + "/(?:"
+        + "|".join(map(re.escape, slugs))
+        + r")(?![a-z0-9-])"
+    )
     removed = 0
     for path in folder.glob("*/*.json"):
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
-            gone = not isinstance(entry, dict) or entry.get("source", "") in sources or "source" not in entry \
+            gone = (
+                not isinstance(entry, dict)
+                or entry.get("source", "") in sources
+                or "source" not in entry
                 or bool(mentions.search(json.dumps(entry, ensure_ascii=False)))
+            )
         except (OSError, ValueError):
             gone = True  # unreadable: it cannot be reused anyway
         if gone:
@@ -101,12 +121,21 @@ def _purge_images(folder: Path, slugs: list[str], keys: set[str]) -> int:
     if not folder.is_dir():
         return 0
     copies = [folder / "site" / STORIES_DIR / slug for slug in slugs]
-    digests = {_digest(file) for copy in copies if copy.is_dir() for file in copy.rglob("*") if file.is_file()} - {""}
+    digests = {
+        _digest(file)
+        for copy in copies
+        if copy.is_dir()
+        for file in copy.rglob("*")
+        if file.is_file()
+    } - {""}
     removed = 0
     store = folder / "store"
     for entry in store.iterdir() if store.is_dir() else ():
-        if entry.name in keys or any(_digest(file) in digests for file in entry.rglob("*")
-                                     if file.is_file() and file.name != "manifest.json"):
+        if entry.name in keys or any(
+            _digest(file) in digests
+            for file in entry.rglob("*")
+            if file.is_file() and file.name != "manifest.json"
+        ):
             shutil.rmtree(entry, ignore_errors=True)
             removed += 1
     for copy in copies:

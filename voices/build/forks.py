@@ -36,7 +36,9 @@ def _end_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
-def in_forks(items: Sequence[Item], work: Callable[[Sequence[Item]], str], workers: int) -> list[str]:
+def in_forks(
+    items: Sequence[Item], work: Callable[[Sequence[Item]], str], workers: int
+) -> list[str]:
     """Run ``work`` on ``workers`` shares of ``items`` at once: every share but the first in a
     fork of this process, the first here. Returns each fork's report (what ``work`` returned
     there; empty if the fork failed), once all have ended."""

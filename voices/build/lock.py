@@ -45,8 +45,10 @@ class BuildLock:
             holder = handle.read().strip()
             handle.close()
             who = f" (process {holder})" if holder.isdigit() else ""
-            raise BuildBusy(f"another build is running in this folder{who}; wait for it to finish, or stop "
-                            f"it, then build again (the lock is {LOCK_FILE.as_posix()})") from None
+            raise BuildBusy(
+                f"another build is running in this folder{who}; wait for it to finish, or stop "
+                f"it, then build again (the lock is {LOCK_FILE.as_posix()})"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")  # which process to wait for, for the message above

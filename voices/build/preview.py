@@ -45,8 +45,10 @@ def site_url_override(environ: Mapping[str, str]) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise SiteUrlError(f"{SITE_URL_ENV} “{value}” is not a web address (give the preview's full "
-                           "address, e.g. https://example.org/voices-of-big-local/pr-preview/pr-12/)")
+        raise SiteUrlError(
+            f"{SITE_URL_ENV} “{value}” is not a web address (give the preview's full "
+            "address, e.g. https://example.org/voices-of-big-local/pr-preview/pr-12/)"
+        )
     return value.rstrip("/") + "/"
 
 
@@ -71,8 +73,13 @@ class BuildMode:
     @classmethod
     def of(cls, command: str, environ: Mapping[str, str], offline: bool) -> BuildMode:
         """From the command and the environment; raises SiteUrlError for a bad ``VOICES_SITE_URL``."""
-        return cls(command, command == "serve" or is_preview(environ), environ.get(TAKEDOWN_ENV) == "1",
-                   offline, site_url_override(environ))
+        return cls(
+            command,
+            command == "serve" or is_preview(environ),
+            environ.get(TAKEDOWN_ENV) == "1",
+            offline,
+            site_url_override(environ),
+        )
 
     @property
     def checks(self) -> bool:

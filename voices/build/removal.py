@@ -36,7 +36,9 @@ class BackgroundRemoval:
             if not recreate:
                 shutil.rmtree(folder, ignore_errors=True)  # removed here and now instead
         if self.removing:
-            self._process = subprocess.Popen([sys.executable, "-c", _REMOVE, *map(str, self.removing)])
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _REMOVE, *map(str, self.removing)]
+            )
 
     def wait(self) -> None:
         """Wait until the folder is gone."""

@@ -36,7 +36,6 @@ LIBRARIES = ("mkdocs", "markdown", "pymdown-extensions")  # what turns Markdown 
 KEEP_UNUSED_DAYS = 30  # entries no build has used for this long are removed
 
 
-
 class MessageCounter(logging.Handler):
     """Counts what is logged, from INFO up, on the loggers named (the root logger for ""),
     while in a ``with`` block."""
@@ -86,8 +85,11 @@ class RenderCache:
 
     @classmethod
     def for_settings(cls, folder: Path, settings: dict[str, Any]) -> RenderCache:
-        described = {"format": FORMAT, "settings": settings,
-                     "libraries": {name: version(name) for name in LIBRARIES}}
+        described = {
+            "format": FORMAT,
+            "settings": settings,
+            "libraries": {name: version(name) for name in LIBRARIES},
+        }
         text = json.dumps(described, sort_keys=True, default=repr)
         return cls(folder, hashlib.sha256(text.encode()).hexdigest())
 
@@ -115,8 +117,14 @@ class RenderCache:
             self.reused += 1
         return entry
 
-    def reuse_or_convert(self, src_uri: str, url: str, markdown: str, address_of: Callable[[str], str | None],
-                         convert: Callable[[], tuple[Rendered, int]]) -> Rendered | None:
+    def reuse_or_convert(
+        self,
+        src_uri: str,
+        url: str,
+        markdown: str,
+        address_of: Callable[[str], str | None],
+        convert: Callable[[], tuple[Rendered, int]],
+    ) -> Rendered | None:
         """The kept conversion of a page whose inputs are unchanged; otherwise None, once
         ``convert`` has converted the page (the generator's page then holds the result).
         ``convert`` returns what it produced, with every path its links looked up (None where
@@ -141,8 +149,9 @@ class RenderCache:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written whole and then renamed, so a build stopped halfway never leaves half an entry.
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                         suffix=".tmp") as handle:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
+        ) as handle:
             json.dump(asdict(entry), handle, ensure_ascii=False)
         os.replace(handle.name, path)
         self._used.add(key)

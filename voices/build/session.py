@@ -71,15 +71,18 @@ class SiteBuild:
     set_aside: list[Problem] = field(default_factory=list)  # left out by an emergency takedown
     index_report: object = None
     _dates: dict | None = None
-    _widest: dict[str, str] | None = None  # each photo's widest published copy (images.widest_copies)
+    _widest: dict[str, str] | None = (
+        None  # each photo's widest published copy (images.widest_copies)
+    )
     _index: RunningIndex | None = None  # Pagefind while it runs
     _indexed: IndexedPages | None = None  # what Pagefind reads of each page, kept as it converts
     _removals: list[BackgroundRemoval] = field(default_factory=list)  # folders being removed
     settings_site_url: str = ""  # archive.yml's site_url, even when a preview is served elsewhere
 
     @classmethod
-    def load(cls, root: Path, preview: bool = False, takedown: bool = False,
-             site_url: str | None = None) -> tuple[SiteBuild | None, list[Problem]]:
+    def load(
+        cls, root: Path, preview: bool = False, takedown: bool = False, site_url: str | None = None
+    ) -> tuple[SiteBuild | None, list[Problem]]:
         """Load, check and assemble; with problems, nothing is built. ``preview`` shows drafts;
         ``site_url`` is where this build is served when not at archive.yml's (a preview).
 
@@ -95,14 +98,26 @@ class SiteBuild:
         return built, problems
 
     @classmethod
-    def _load(cls, root: Path, archive: Archive | None, problems: list[Problem], preview: bool, takedown: bool,
-              site_url: str | None, started: float) -> tuple[SiteBuild | None, list[Problem]]:
+    def _load(
+        cls,
+        root: Path,
+        archive: Archive | None,
+        problems: list[Problem],
+        preview: bool,
+        takedown: bool,
+        site_url: str | None,
+        started: float,
+    ) -> tuple[SiteBuild | None, list[Problem]]:
         if archive is not None and site_url:
             archive = archive.served_at(site_url)
         loaded = time.perf_counter()
         if archive is not None and problems and takedown:
             withdrawn = {s.path for s in archive.stories.values() if s.meta.status == "withdrawn"}
-            blocking = [p for p in problems if p.path in withdrawn or not p.path.startswith(("stories/", "areas/"))]
+            blocking = [
+                p
+                for p in problems
+                if p.path in withdrawn or not p.path.startswith(("stories/", "areas/"))
+            ]
             if not blocking:
                 archive = archive.without({p.path for p in problems})
                 built, more = cls.load_archive_plan(root, archive, preview, started, loaded)
@@ -114,12 +129,19 @@ class SiteBuild:
         return cls.load_archive_plan(root, archive, preview, started, loaded)
 
     @classmethod
-    def load_archive_plan(cls, root: Path, archive: Archive, preview: bool, started: float,
-                          loaded: float) -> tuple[SiteBuild | None, list[Problem]]:
+    def load_archive_plan(
+        cls, root: Path, archive: Archive, preview: bool, started: float, loaded: float
+    ) -> tuple[SiteBuild | None, list[Problem]]:
         plan = plan_site(archive, include_drafts=preview)
         # A withdrawn story leaves the build caches before anything is built from them.
-        purge_withdrawn(root, {story.slug: story.earlier_slugs() for story in archive.stories.values()
-                               if story.meta.status == "withdrawn"})
+        purge_withdrawn(
+            root,
+            {
+                story.slug: story.earlier_slugs()
+                for story in archive.stories.values()
+                if story.meta.status == "withdrawn"
+            },
+        )
         assembled = time.perf_counter()
         images, problems = process_images(root, plan.stories, list(archive.areas.values()))
         if problems:
@@ -128,8 +150,11 @@ class SiteBuild:
         built = build_pages(archive, plan, images.pictures)
         built += kept_listing_pages(built, set(read_registry(root)), plan)
         pages = {page.src_uri: page for page in built}
-        timings = {"load and validate": loaded - started, "assemble": assembled - loaded + time.perf_counter() - processed,
-                   "images": processed - assembled}
+        timings = {
+            "load and validate": loaded - started,
+            "assemble": assembled - loaded + time.perf_counter() - processed,
+            "images": processed - assembled,
+        }
         return cls(root.resolve(), archive, plan, pages, timings, images=images), []
 
     # --- what the generator adds -------------------------------------------------------------
@@ -226,7 +251,10 @@ class SiteBuild:
         def updated(story: Story) -> str:
             return (self.lastmod(self.pages[story.page_source]) or "2012-01-01") + "T00:00:00Z"
 
-        files = {**feeds(self.archive, self.plan, updated), **data_files(self.archive, self.plan, schemas)}
+        files = {
+            **feeds(self.archive, self.plan, updated),
+            **data_files(self.archive, self.plan, schemas),
+        }
         for path, content in files.items():
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -237,8 +265,10 @@ class SiteBuild:
     def schemas(self) -> dict[str, dict]:
         """The content contract as JSON Schema, filled with this archive's known values."""
         known = known_values(self.archive)
-        return {"story": story_schema(known, sorted(self.archive.taxonomy.kinds_needing_consent())),
-                "area": area_schema(known)}
+        return {
+            "story": story_schema(known, sorted(self.archive.taxonomy.kinds_needing_consent())),
+            "area": area_schema(known),
+        }
 
     def audit(self, site_dir: Path) -> list[str]:
         """Leaks and inconsistencies in the built site (see voices/site/audit.py); a search index
@@ -256,8 +286,14 @@ class SiteBuild:
             self.finish_search_index()
             waited = time.perf_counter() - before
 
-        problems = audit_site(site_dir, self.archive, self.plan, generated, index_ready,
-                              published_files=published_sources(self.root, self.archive, self.plan))
+        problems = audit_site(
+            site_dir,
+            self.archive,
+            self.plan,
+            generated,
+            index_ready,
+            published_files=published_sources(self.root, self.archive, self.plan),
+        )
         self.timings["audit"] = time.perf_counter() - started - waited
         return problems
 
@@ -327,15 +363,21 @@ class SiteBuild:
     def home_markdown(self) -> str:
         return home_sections(self.archive, self.plan)
 
-    def doc_markdown(self, src_uri: str, markdown: str, offline_copy: bool = False) -> tuple[str, list[str]]:
+    def doc_markdown(
+        self, src_uri: str, markdown: str, offline_copy: bool = False
+    ) -> tuple[str, list[str]]:
         """A hand-written page (``docs/``) as published: archive.yml's values filled in, the
         home page's listings added; the offline copy's search page points to the browse lists.
         Also the placeholders no value was found for."""
         settings = self.archive.settings
         if src_uri == "search.md" and offline_copy:
             return offline.search_page(settings), []
-        values = {"name": settings.name, "contacts": settings.contacts,
-                  "site_url": settings.site_url, "repository_url": settings.repository_url}
+        values = {
+            "name": settings.name,
+            "contacts": settings.contacts,
+            "site_url": settings.site_url,
+            "repository_url": settings.repository_url,
+        }
         template = self.root / TEMPLATE_FILE
         if template.is_file():
             values["story_template"] = code_block(template.read_text(encoding="utf-8"), "yaml")
@@ -356,8 +398,13 @@ class SiteBuild:
 
     # --- around the build --------------------------------------------------------------------
 
-    def check_and_record(self, site_dir: Path, published: set[str] | None, offline_copy: bool = False,
-                         publish_registry: bool = True) -> list[str]:
+    def check_and_record(
+        self,
+        site_dir: Path,
+        published: set[str] | None,
+        offline_copy: bool = False,
+        publish_registry: bool = True,
+    ) -> list[str]:
         """Once every page is written: the feeds and open data, the audit (while the search
         index finishes), the offline copy's links, and the addresses published (recorded when
         ``published`` is given). What to tell; raises BuildRefused if nothing may be deployed."""
@@ -367,11 +414,15 @@ class SiteBuild:
         finally:
             self.finish_search_index()
         if leaks:
-            raise BuildRefused(f"The built site fails its audit ({len(leaks)} finding(s)); nothing may be "
-                               "deployed:\n" + "\n".join(leaks))
+            raise BuildRefused(
+                f"The built site fails its audit ({len(leaks)} finding(s)); nothing may be "
+                "deployed:\n" + "\n".join(leaks)
+            )
         broken = offline.broken_references(site_dir) if offline_copy else []
         if broken:
-            raise BuildRefused(f"{len(broken)} link(s) in the offline copy lead to no file:\n" + "\n".join(broken))
+            raise BuildRefused(
+                f"{len(broken)} link(s) in the offline copy lead to no file:\n" + "\n".join(broken)
+            )
         notes = []
         if published is not None and self.record_addresses(published):
             notes.append("New addresses recorded in urls.txt: commit it so they are kept for good.")
@@ -385,18 +436,24 @@ class SiteBuild:
         self.wait_for_removals()
         report, within_budget = self.size_report(site_dir)
         if not within_budget:
-            raise BuildRefused(report + " Link large media with url: instead of keeping it in the repository.")
+            raise BuildRefused(
+                report + " Link large media with url: instead of keeping it in the repository."
+            )
         return report
 
     def published_paths(self, page_files: list[str]) -> set[str]:
         """Every address this build serves: pages (``about/index.html``, generated or written)
         and redirects, as site paths."""
-        return {normalise(path) for path in page_files} | {normalise(alias) for alias in self.plan.redirects}
+        return {normalise(path) for path in page_files} | {
+            normalise(alias) for alias in self.plan.redirects
+        }
 
     def address_problems(self, published: set[str]) -> list[Problem]:
         return registry_problems(read_registry(self.root), published)
 
-    def check_addresses(self, page_files: list[str], takedown: bool = False) -> tuple[set[str], list[str]]:
+    def check_addresses(
+        self, page_files: list[str], takedown: bool = False
+    ) -> tuple[set[str], list[str]]:
         """Every address this build serves, and what to tell. An address published before that
         would disappear stops the build (BuildRefused), but not an emergency takedown's."""
         published = self.published_paths(page_files)
@@ -404,7 +461,9 @@ class SiteBuild:
         if problems and not takedown:
             listed = "\n".join(str(problem) for problem in problems)
             raise BuildRefused(f"{len(problems)} published address(es) would disappear:\n{listed}")
-        return published, [f"Not blocking during the emergency takedown build: {problem}" for problem in problems]
+        return published, [
+            f"Not blocking during the emergency takedown build: {problem}" for problem in problems
+        ]
 
     def record_addresses(self, published: set[str]) -> bool:
         return write_registry(self.root, published)
@@ -421,24 +480,38 @@ class SiteBuild:
         files = [(f.stat().st_size, f) for f in site_dir.rglob("*") if f.is_file()]
         total = sum(size for size, _ in files)
         budget = self.archive.settings.site_budget_mb * 1_000_000
-        largest = ", ".join(f"{f.relative_to(site_dir).as_posix()} ({size / 1e6:.1f} MB)"
-                            for size, f in sorted(files, reverse=True)[:5])
-        text = (f"Site size {total / 1e6:.1f} MB of the {budget / 1e6:.0f} MB budget (site_budget_mb in "
-                f"archive.yml); largest files: {largest}.")
+        largest = ", ".join(
+            f"{f.relative_to(site_dir).as_posix()} ({size / 1e6:.1f} MB)"
+            for size, f in sorted(files, reverse=True)[:5]
+        )
+        text = (
+            f"Site size {total / 1e6:.1f} MB of the {budget / 1e6:.0f} MB budget (site_budget_mb in "
+            f"archive.yml); largest files: {largest}."
+        )
         return text, total <= budget
 
     def summary(self, page_count: int) -> str:
         shown = sum(1 for s in self.plan.stories if s.meta.status == "published")
         drafts = len(self.plan.stories) - shown
         phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.timings.items())
-        return (f"Published {shown} stories" + (f" (+{drafts} drafts, preview only)" if drafts else "")
-                + f", {len(self.plan.withdrawn)} withdrawal notices, {len(self.archive.areas)} areas, "
-                f"{page_count} generated pages, {len(self.plan.redirects)} redirects"
-                + (f", {self.index_report.pages} pages searchable (Pagefind peak memory "
-                   f"{self.index_report.peak_mb} MB)" if self.index_report else "")
-                + (f", {len(self.images.pictures)} images ({self.images.encoded} encoded, the rest cached)"
-                   if self.images and self.images.pictures else "")
-                + f". Phases: {phases}.")
+        return (
+            f"Published {shown} stories"
+            + (f" (+{drafts} drafts, preview only)" if drafts else "")
+            + f", {len(self.plan.withdrawn)} withdrawal notices, {len(self.archive.areas)} areas, "
+            f"{page_count} generated pages, {len(self.plan.redirects)} redirects"
+            + (
+                f", {self.index_report.pages} pages searchable (Pagefind peak memory "
+                f"{self.index_report.peak_mb} MB)"
+                if self.index_report
+                else ""
+            )
+            + (
+                f", {len(self.images.pictures)} images ({self.images.encoded} encoded, the rest cached)"
+                if self.images and self.images.pictures
+                else ""
+            )
+            + f". Phases: {phases}."
+        )
 
 
 def set_html_lang(page_html: str) -> str:

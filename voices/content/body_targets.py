@@ -18,16 +18,54 @@ from html.parser import HTMLParser
 import markdown
 
 # As in mkdocs.yml (tests/test_body_targets.py keeps the two in step), without pymdownx.snippets.
-EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables", "def_list", "pymdownx.details",
-              "pymdownx.superfences"]
+EXTENSIONS = [
+    "toc",
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "tables",
+    "def_list",
+    "pymdownx.details",
+    "pymdownx.superfences",
+]
 EXTENSION_CONFIGS = {"toc": {"permalink": True}, "tables": {"use_align_attribute": True}}
 
 # Attributes holding addresses; those a browser fetches by itself are "loads".
-_LINK_ATTRIBUTES = frozenset({"href", "cite", "action", "formaction", "longdesc", "xlink:href", "ping",
-                              "profile", "codebase", "usemap", "itemid", "itemtype"})
-_LOAD_ATTRIBUTES = frozenset({"src", "srcset", "imagesrcset", "poster", "data", "background", "lowsrc",
-                              "dynsrc", "manifest", "icon", "archive", "classid"})
-_LOADING_LINKS = frozenset({"link", "image", "use", "feimage", "script"})  # their href= is fetched too
+_LINK_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "cite",
+        "action",
+        "formaction",
+        "longdesc",
+        "xlink:href",
+        "ping",
+        "profile",
+        "codebase",
+        "usemap",
+        "itemid",
+        "itemtype",
+    }
+)
+_LOAD_ATTRIBUTES = frozenset(
+    {
+        "src",
+        "srcset",
+        "imagesrcset",
+        "poster",
+        "data",
+        "background",
+        "lowsrc",
+        "dynsrc",
+        "manifest",
+        "icon",
+        "archive",
+        "classid",
+    }
+)
+_LOADING_LINKS = frozenset(
+    {"link", "image", "use", "feimage", "script"}
+)  # their href= is fetched too
 
 
 @dataclass(frozen=True)
@@ -48,8 +86,10 @@ def body_targets(body: str, first_line: int = 1) -> list[Target]:
     found = _targets(body)
     if isinstance(found, str):
         return []  # it cannot be rendered, so it publishes nothing: unreadable() says why
-    return [Target(tag, attribute, url, loads, first_line + offset)
-            for tag, attribute, url, loads, offset in found]
+    return [
+        Target(tag, attribute, url, loads, first_line + offset)
+        for tag, attribute, url, loads, offset in found
+    ]
 
 
 def unreadable(body: str) -> str | None:
@@ -71,7 +111,10 @@ def _targets(body: str) -> tuple[tuple[str, str, str, bool, int], ...] | str:
         return f"{type(error).__name__}: {error}"
     collector.feed(html)
     collector.close()
-    return tuple((tag, attribute, url, loads, _line_of(body, url)) for tag, attribute, url, loads in collector.found)
+    return tuple(
+        (tag, attribute, url, loads, _line_of(body, url))
+        for tag, attribute, url, loads in collector.found
+    )
 
 
 # After "](" or "]:" (a link or a reference definition), what every address starts with when
@@ -96,7 +139,9 @@ _CONVERTER: list[markdown.Markdown] = []
 def _converter() -> markdown.Markdown:
     """One converter per process, reset between bodies (making one costs more than converting)."""
     if not _CONVERTER:
-        _CONVERTER.append(markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS))
+        _CONVERTER.append(
+            markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+        )
     return _CONVERTER[0]
 
 
@@ -126,7 +171,9 @@ class _Collector(HTMLParser):
             elif name in _LOAD_ATTRIBUTES:
                 self.found.append((tag, name, value.strip(), True))
             elif name in _LINK_ATTRIBUTES:
-                self.found.append((tag, name, value.strip(), name == "href" and tag in _LOADING_LINKS))
+                self.found.append(
+                    (tag, name, value.strip(), name == "href" and tag in _LOADING_LINKS)
+                )
             elif name == "style" and "url(" in value.lower():
                 for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", value, re.IGNORECASE):
                     self.found.append((tag, name, url.strip(), True))

@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 MARKDOWN_SWITCH = frozenset({"1", "block", "span"})
 
 
-
 def mask_code(body: str) -> str:
     """The body with code and HTML comments blanked out: same length, same line breaks.
 
@@ -36,11 +35,13 @@ def mask_code(body: str) -> str:
     for raw_lines in (raw, set()):
         for by_line in (False, True):
             code_first = _blank_spans(text, _code_spans(text, raw_lines, by_line))
-            readings.append(_blank_spans(code_first,
-                                         _comments(code_first, blocks.comments, by_line)))
+            readings.append(
+                _blank_spans(code_first, _comments(code_first, blocks.comments, by_line))
+            )
             comments_first = _blank_spans(text, _comments(text, blocks.comments, by_line))
-            readings.append(_blank_spans(comments_first,
-                                         _code_spans(comments_first, raw_lines, by_line)))
+            readings.append(
+                _blank_spans(comments_first, _code_spans(comments_first, raw_lines, by_line))
+            )
     if all(reading == readings[0] for reading in readings):
         return readings[0]
     return "".join(c if c in kept else " " for c, *kept in zip(text, *readings))
@@ -49,12 +50,15 @@ def mask_code(body: str) -> str:
 # SuperFences (a preprocessor: it runs before anything else): an opening fence may follow any
 # run of spaces, tabs and ">"; its header must be a language, {attributes} or known options,
 # or it is no fence at all. The closing fence is the same fence at the same indentation.
-_FENCE_OPEN = re.compile(r"""
+_FENCE_OPEN = re.compile(
+    r"""
     (?P<prefix>[> \t]*)(?P<fence>`{3,}|~{3,})
     (?:[ \t]*\.?[\w#.+-]+(?=[\t ]|$))?                                   # ```python
     (?:[ \t]*\{[^\n]*\}                                                  # ```{.python}
       |(?P<options>(?:[ \t]*[a-z_]+=(?:"[^"]*"|'[^']*')(?=[\t ]|$))+)    # ```py title="x"
-    )?[ \t]*$""", re.VERBOSE)
+    )?[ \t]*$""",
+    re.VERBOSE,
+)
 _FENCE_OPTION = re.compile(r"""([a-z_]+)=(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -81,7 +85,7 @@ def _fenced_code_lines(lines: list[str]) -> set[int]:
             continue
         width, quotes, mark, opened = fence
         prefix = _prefix(line, width)
-        content = line[len(prefix):]
+        content = line[len(prefix) :]
         if prefix.count(">") > quotes:
             fence = None  # a deeper quote: SuperFences gives up on the block
         elif not (content if quotes else line).strip():
@@ -108,14 +112,70 @@ def _width(prefix: str) -> int:
 
 
 # Python-Markdown's block-level tags: at the start of a line they open a raw HTML block.
-_BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "canvas", "center", "colgroup", "dd",
-    "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
-    "group", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "iframe",
-    "legend", "li", "main", "map", "math", "menu", "nav", "noscript", "object", "ol", "option",
-    "output", "p", "pre", "progress", "script", "section", "style", "summary", "table", "tbody",
-    "td", "textarea", "tfoot", "th", "thead", "tr", "ul", "video",
-})
+_BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "canvas",
+        "center",
+        "colgroup",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "group",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "iframe",
+        "legend",
+        "li",
+        "main",
+        "map",
+        "math",
+        "menu",
+        "nav",
+        "noscript",
+        "object",
+        "ol",
+        "option",
+        "output",
+        "p",
+        "pre",
+        "progress",
+        "script",
+        "section",
+        "style",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "textarea",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "video",
+    }
+)
 
 
 class _RawBlocks(HTMLParser):
@@ -150,8 +210,9 @@ class _RawBlocks(HTMLParser):
     def _at_start(self) -> bool:
         line, column = self.getpos()
         before = self.lines[line - 1][:column]
-        return not self.stack and (not before.strip() and _width(before) <= 3
-                                   or line - 1 == self.tail)
+        return not self.stack and (
+            not before.strip() and _width(before) <= 3 or line - 1 == self.tail
+        )
 
     def _opens_block(self, tag: str) -> bool:
         after_markdown_tag = self.getpos()[0] - 1 == self.markdown_line
@@ -231,10 +292,10 @@ class _RawBlocks(HTMLParser):
         match = None if closes is not None and i >= closes else end.search(self.rawdata, i + skip)
         if match is None:
             self.no_close[end] = i  # none closes after this one either: don't search again
-            self.handle_data(self.rawdata[i:i + skip])
+            self.handle_data(self.rawdata[i : i + skip])
             return i + skip
         if handle:
-            handle(self.rawdata[i + skip:match.start()])
+            handle(self.rawdata[i + skip : match.start()])
         return match.end()
 
 
@@ -255,7 +316,7 @@ def _indented_code_lines(lines: list[str], raw: set[int]) -> set[int]:
         if not line.strip() and (index or not line):  # Markdown keeps a first line of spaces
             after_blank = True
             continue
-        indented = _width(line[:len(line) - len(line.lstrip(" \t"))]) >= 4
+        indented = _width(line[: len(line) - len(line.lstrip(" \t"))]) >= 4
         if index in raw or not indented and line.lstrip().startswith("<"):
             # Markdown puts a blank line after a raw block; what follows a tag on the same line
             # may open a container ("<hr>!!! note"), so take indented lines after it as text.
@@ -293,8 +354,9 @@ def _paragraphs(text: str, raw: set[int], by_line: bool) -> list[tuple[int, int]
         if markdown and joins:
             runs[-1] = (runs[-1][0], end)
         elif markdown and by_line:
-            runs += [(offset + cell.start(), offset + cell.end())
-                     for cell in re.finditer(r"[^|]+", line)]
+            runs += [
+                (offset + cell.start(), offset + cell.end()) for cell in re.finditer(r"[^|]+", line)
+            ]
         elif markdown:
             runs.append((offset, end))
         joins = markdown and not by_line
@@ -362,8 +424,7 @@ def _code_spans_between(text: str, start: int, end: int) -> list[tuple[int, int]
 # inside a paragraph may not, nor hold "<!--", nor end in "\-->" (an escaped "-"): Markdown
 # would print it as text, and what it holds would show.
 _BLOCK_COMMENT = re.compile(r"<!--(?:-?>|.*?--!?>)", re.DOTALL)
-_INLINE_COMMENT = re.compile(r"<!--(?!-?>)(?:(?!<!--|-->|--!>|\n[ \t]*\n).)*(?<!\\)-->",
-                             re.DOTALL)
+_INLINE_COMMENT = re.compile(r"<!--(?!-?>)(?:(?!<!--|-->|--!>|\n[ \t]*\n).)*(?<!\\)-->", re.DOTALL)
 
 
 def _comments(text: str, blocks: set[int], by_line: bool) -> list[tuple[int, int]]:
@@ -389,6 +450,7 @@ def _comments(text: str, blocks: set[int], by_line: bool) -> list[tuple[int, int
 
 
 # --- Small helpers --------------------------------------------------------------------------
+
 
 def blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)

@@ -30,12 +30,17 @@ from voices.media.originals import original_file_problem
 # What each kind of reference may name, and how to say it.
 _KINDS: dict[str, tuple[frozenset[str], str]] = {
     "photo": (PHOTO_SUFFIXES, "use a photo: JPEG, PNG, WebP, GIF, HEIC, AVIF, TIFF or BMP"),
-    "media": (AUDIO_SUFFIXES | VIDEO_SUFFIXES,
-              "use an audio or video file: MP3, M4A, Ogg, Opus, WAV, FLAC, MP4, WebM, MOV"),
+    "media": (
+        AUDIO_SUFFIXES | VIDEO_SUFFIXES,
+        "use an audio or video file: MP3, M4A, Ogg, Opus, WAV, FLAC, MP4, WebM, MOV",
+    ),
     "audio": (AUDIO_SUFFIXES, "use an audio file: MP3, M4A, Ogg, Opus, WAV or FLAC"),
     "video": (VIDEO_SUFFIXES, "use a video file: MP4, WebM, MOV or Ogg"),
     "captions": (frozenset({".vtt"}), "export the captions as WebVTT (.vtt)"),
-    "transcript": (TRANSCRIPT_SUFFIXES, "give the transcript as a .md or .txt file, or write the text itself"),
+    "transcript": (
+        TRANSCRIPT_SUFFIXES,
+        "give the transcript as a .md or .txt file, or write the text itself",
+    ),
     "document": (frozenset(PUBLISHED_FILE_TYPES), ALLOWED_TYPES_HINT),
 }
 # Files that may sit in a folder without being published as they are: the page, transcripts.
@@ -48,7 +53,12 @@ def is_outside(folder: Path, name: str) -> bool:
     """Whether ``name`` leaves ``folder`` (an absolute path, ``..``, a drive, a symbolic link
     anywhere on the way)."""
     pure = PurePosixPath(name.replace("\\", "/"))
-    if pure.is_absolute() or ".." in pure.parts or (len(name) > 1 and name[1] == ":") or not name.strip():
+    if (
+        pure.is_absolute()
+        or ".." in pure.parts
+        or (len(name) > 1 and name[1] == ":")
+        or not name.strip()
+    ):
         return True
     try:
         return not (folder / name).resolve().is_relative_to(folder.resolve())
@@ -70,15 +80,24 @@ def publishable(folder: Path, name: str) -> bool:
     of it: a plain file inside the folder, of an allowed type, with a safe name. The build asks
     this of every file it takes, whatever the checks said before."""
     suffix = PurePosixPath(name).suffix.lower()
-    return ((suffix in PUBLISHED_FILE_TYPES or suffix in PHOTO_SUFFIXES) and not file_name_problem(name)
-            and not generated_name_problem(PurePosixPath(name).name) and not is_outside(folder, name)
-            and not _symlink_on_the_way(folder, name) and (folder / name).is_file())
+    return (
+        (suffix in PUBLISHED_FILE_TYPES or suffix in PHOTO_SUFFIXES)
+        and not file_name_problem(name)
+        and not generated_name_problem(PurePosixPath(name).name)
+        and not is_outside(folder, name)
+        and not _symlink_on_the_way(folder, name)
+        and (folder / name).is_file()
+    )
 
 
 def transcript_readable(folder: Path, name: str) -> bool:
     """Whether a transcript file may be read into the page: a plain file inside the folder."""
-    return (PurePosixPath(name).suffix.lower() in TRANSCRIPT_SUFFIXES and not is_outside(folder, name)
-            and not _symlink_on_the_way(folder, name) and (folder / name).is_file())
+    return (
+        PurePosixPath(name).suffix.lower() in TRANSCRIPT_SUFFIXES
+        and not is_outside(folder, name)
+        and not _symlink_on_the_way(folder, name)
+        and (folder / name).is_file()
+    )
 
 
 def reference_problem(folder: Path, name: str, kind: str) -> tuple[str, str] | None:
@@ -88,10 +107,15 @@ def reference_problem(folder: Path, name: str, kind: str) -> tuple[str, str] | N
     if why:
         return why, "rename the file using letters, digits, hyphens and dots only"
     if is_outside(folder, name):
-        return "is outside the story's folder", "put the file beside index.md and give just its name"
+        return (
+            "is outside the story's folder",
+            "put the file beside index.md and give just its name",
+        )
     if _symlink_on_the_way(folder, name):
-        return ("is a link to another file (a symbolic link), which could publish anything",
-                "put the file itself in the folder")
+        return (
+            "is a link to another file (a symbolic link), which could publish anything",
+            "put the file itself in the folder",
+        )
     target = folder / name
     if not target.is_file():
         return NOT_IN_FOLDER, "upload the file beside index.md and give just its file name"
@@ -104,8 +128,10 @@ def reference_problem(folder: Path, name: str, kind: str) -> tuple[str, str] | N
         if kind == "captions":
             return "is not a WebVTT (.vtt) captions file", hint
         if kind == "document" and suffix in PHOTO_SUFFIXES:
-            return ("is a photo, and photos are published only as the copies made for the page",
-                    f"show it as a picture: ![what it shows]({PurePosixPath(name).name})")
+            return (
+                "is a photo, and photos are published only as the copies made for the page",
+                f"show it as a picture: ![what it shows]({PurePosixPath(name).name})",
+            )
         what = suffix or "a file without a type"
         return f"is a {what} file, which the archive cannot publish here", hint
     return file_problem(target)
@@ -140,28 +166,40 @@ def folder_problems(folder: Path, root: Path, named: set[str]) -> list[Problem]:
         here = Path(current)
         for name in sorted(folders):
             if (here / name).is_symlink():
-                report(here / name, "is a link to another folder (a symbolic link), which could publish anything",
-                       "put the files themselves in the folder")
+                report(
+                    here / name,
+                    "is a link to another folder (a symbolic link), which could publish anything",
+                    "put the files themselves in the folder",
+                )
         folders[:] = sorted(name for name in folders if not (here / name).is_symlink())
         for name in sorted([*files, *folders]):
             if file_name_problem(name):
-                report(here / name, file_name_problem(name) or "",
-                       "rename it using letters, digits, hyphens and dots only")
+                report(
+                    here / name,
+                    file_name_problem(name) or "",
+                    "rename it using letters, digits, hyphens and dots only",
+                )
         for name in sorted(files):
             path = here / name
             rel = path.relative_to(folder).as_posix()
             if rel == "index.md" or file_name_problem(name):
                 continue
             if path.is_symlink():
-                report(path, "is a link to another file (a symbolic link), which could publish anything",
-                       "put the file itself in the folder")
+                report(
+                    path,
+                    "is a link to another file (a symbolic link), which could publish anything",
+                    "put the file itself in the folder",
+                )
                 continue
             if rel in named:
                 continue
             suffix = path.suffix.lower()
             if suffix not in _KEPT_SUFFIXES:
-                report(path, f"is a {suffix or 'file without a type'} file, which the archive cannot publish",
-                       f"delete it, or {ALLOWED_TYPES_HINT}")
+                report(
+                    path,
+                    f"is a {suffix or 'file without a type'} file, which the archive cannot publish",
+                    f"delete it, or {ALLOWED_TYPES_HINT}",
+                )
                 continue
             if suffix in TRANSCRIPT_SUFFIXES and suffix not in PUBLISHED_FILE_TYPES:
                 continue  # a transcript is read into the page, with the text's own rules
@@ -180,12 +218,25 @@ def clash_problems(path: str, used: list[tuple[str, int, str]]) -> list[Problem]
     seen: dict[str, str] = {}
     for name, line, field in used:
         pure = PurePosixPath(name)
-        key = (f"photo {pure.with_suffix('').as_posix().lower()}" if pure.suffix.lower() in PHOTO_SUFFIXES
-               else name.lower())
+        key = (
+            f"photo {pure.with_suffix('').as_posix().lower()}"
+            if pure.suffix.lower() in PHOTO_SUFFIXES
+            else name.lower()
+        )
         other = seen.setdefault(key, name)
         if other != name:
-            why = ("both photos would be published as the same copies" if key.startswith("photo ")
-                   else "the names differ only in capital letters, which many systems treat as one file")
-            problems.append(Problem(path, line, field, f"“{name}” and “{other}” would be published under one "
-                                    f"name: {why}", f"rename one of them, e.g. {pure.stem}-2{pure.suffix}"))
+            why = (
+                "both photos would be published as the same copies"
+                if key.startswith("photo ")
+                else "the names differ only in capital letters, which many systems treat as one file"
+            )
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    field,
+                    f"“{name}” and “{other}” would be published under one name: {why}",
+                    f"rename one of them, e.g. {pure.stem}-2{pure.suffix}",
+                )
+            )
     return problems

@@ -20,8 +20,9 @@ from voices.content.problems import Problem
 from voices.content.reading import FieldPath, ParsedFile, field_name
 
 
-def problems_from_validation_error(error: ValidationError, parsed: ParsedFile,
-                                   model: type[BaseModel]) -> list[Problem]:
+def problems_from_validation_error(
+    error: ValidationError, parsed: ParsedFile, model: type[BaseModel]
+) -> list[Problem]:
     """Turn pydantic's errors into problems with lines, plain messages and hints."""
     return [_problem(detail, parsed, model) for detail in error.errors(include_url=False)]
 
@@ -49,36 +50,61 @@ def _problem(detail: Any, parsed: ParsedFile, model: type[BaseModel]) -> Problem
         hint = did_you_mean(str(loc[-1]), known) if known else "remove it"
         if hint.startswith("use "):
             hint = "remove it, or check the spelling against the template"
-        what = "stories" if model is StoryFrontMatter else "areas" if model is AreaFrontMatter else "this file"
+        what = (
+            "stories"
+            if model is StoryFrontMatter
+            else "areas"
+            if model is AreaFrontMatter
+            else "this file"
+        )
         return problem(f"is not a field {what} can have", hint)
     if kind == "string_type":
         return problem(*_not_text(value, parsed.scalars.get(loc), last))
     if kind == "string_too_long":
-        return problem(f"is {len(value)} characters long; at most {ctx['max_length']} are allowed",
-                       "shorten it")
+        return problem(
+            f"is {len(value)} characters long; at most {ctx['max_length']} are allowed",
+            "shorten it",
+        )
     if kind == "string_too_short":
-        return problem("is empty", f"write it, e.g. {example}" if example else "write it, or remove the line")
+        return problem(
+            "is empty", f"write it, e.g. {example}" if example else "write it, or remove the line"
+        )
     if kind == "too_short":
         return problem("needs at least one entry", f"e.g. {example}" if example else "add one")
     if kind == "list_type":
         return problem("must be a list", f"e.g. {example}" if example else "write [first, second]")
     if kind == "bool_type":
-        return problem(f"must be true or false, not “{_show(value, parsed.scalars.get(loc))}”",
-                       f"write {last}: true  or  {last}: false")
+        return problem(
+            f"must be true or false, not “{_show(value, parsed.scalars.get(loc))}”",
+            f"write {last}: true  or  {last}: false",
+        )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        hint = f"indent its fields under it, e.g. {example}" if example else "indent its fields under it"
+        hint = (
+            f"indent its fields under it, e.g. {example}"
+            if example
+            else "indent its fields under it"
+        )
         return problem("must be a group of fields", hint)
     if kind == "literal_error":
-        expected = [choice.strip(" '") for choice in str(ctx.get("expected", "")).replace(" or ", ",").split(",")]
-        return problem(f"“{_show(value, parsed.scalars.get(loc))}” is not allowed",
-                       did_you_mean(str(value), [c for c in expected if c]))
+        expected = [
+            choice.strip(" '")
+            for choice in str(ctx.get("expected", "")).replace(" or ", ",").split(",")
+        ]
+        return problem(
+            f"“{_show(value, parsed.scalars.get(loc))}” is not allowed",
+            did_you_mean(str(value), [c for c in expected if c]),
+        )
     if kind in ("int_type", "float_type", "int_parsing", "float_parsing", "int_from_float"):
-        return problem(f"must be a number, not “{_show(value, parsed.scalars.get(loc))}”",
-                       f"e.g. {example}" if example else "write digits only")
+        return problem(
+            f"must be a number, not “{_show(value, parsed.scalars.get(loc))}”",
+            f"e.g. {example}" if example else "write digits only",
+        )
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         if loc and loc[0] == "location":
-            return problem(f"{value} is outside England",
-                           "check the number, and that lat and lon are not swapped")
+            return problem(
+                f"{value} is outside England",
+                "check the number, and that lat and lon are not swapped",
+            )
         return problem(detail["msg"].lower(), f"e.g. {example}" if example else "")
     return problem(detail["msg"], f"e.g. {example}" if example else "")
 
@@ -93,19 +119,27 @@ def _not_text(value: Any, scalar: Any, last: str) -> tuple[str, str]:
     if value is None:
         return "is empty", f"write the text after {last}: , or remove the line"
     if isinstance(value, bool):
-        return (f"must be text, but YAML reads {raw} as yes/no",
-                f'put it in double quotes: {last}: "{raw}"')
+        return (
+            f"must be text, but YAML reads {raw} as yes/no",
+            f'put it in double quotes: {last}: "{raw}"',
+        )
     if isinstance(value, (int, float)):
-        return (f"must be text, but YAML reads {raw} as a number",
-                f'put it in double quotes: {last}: "{raw}"')
+        return (
+            f"must be text, but YAML reads {raw} as a number",
+            f'put it in double quotes: {last}: "{raw}"',
+        )
     if isinstance(value, (dt.date, dt.datetime)):
-        return (f"must be text, but YAML reads {raw} as a date",
-                f'put it in double quotes: {last}: "{raw}"')
+        return (
+            f"must be text, but YAML reads {raw} as a date",
+            f'put it in double quotes: {last}: "{raw}"',
+        )
     if isinstance(value, list):
         return "must be a single piece of text, not a list", "remove the dashes or brackets"
     if isinstance(value, dict):
-        return ("must be a single piece of text, not a group of fields",
-                'a value containing ": " must be in double quotes')
+        return (
+            "must be a single piece of text, not a group of fields",
+            'a value containing ": " must be in double quotes',
+        )
     return "must be text", f'put it in double quotes: {last}: "..."'
 
 

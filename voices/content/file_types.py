@@ -12,8 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 
 # Photos and pictures: read by the image pipeline, published only as fresh WebP/JPEG/PNG copies.
-PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".avif",
-                            ".tif", ".tiff", ".bmp"})
+PHOTO_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".avif", ".tif", ".tiff", ".bmp"}
+)
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,9 @@ PUBLISHED_FILE_TYPES: dict[str, FileType] = {
     ".csv": FileType("text/csv", "CSV"),
     ".odt": FileType("application/vnd.oasis.opendocument.text", "ODT"),
     ".ods": FileType("application/vnd.oasis.opendocument.spreadsheet", "ODS"),
-    ".docx": FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX"),
+    ".docx": FileType(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX"
+    ),
     ".xlsx": FileType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
     ".mp3": FileType("audio/mpeg", "MP3 audio"),
     ".m4a": FileType("audio/mp4", "M4A audio"),
@@ -46,15 +49,21 @@ PUBLISHED_FILE_TYPES: dict[str, FileType] = {
     ".vtt": FileType("text/vtt", "WebVTT captions"),
 }
 
-AUDIO_SUFFIXES = frozenset(s for s, t in PUBLISHED_FILE_TYPES.items() if t.media_type.startswith("audio/"))
-VIDEO_SUFFIXES = frozenset(s for s, t in PUBLISHED_FILE_TYPES.items() if t.media_type.startswith("video/"))
+AUDIO_SUFFIXES = frozenset(
+    s for s, t in PUBLISHED_FILE_TYPES.items() if t.media_type.startswith("audio/")
+)
+VIDEO_SUFFIXES = frozenset(
+    s for s, t in PUBLISHED_FILE_TYPES.items() if t.media_type.startswith("video/")
+)
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".csv", ".odt", ".ods", ".docx", ".xlsx"})
 # Transcripts are read into the story's page (rendered with the body's rules), never served raw.
 TRANSCRIPT_SUFFIXES = frozenset({".md", ".txt"})
 
-ALLOWED_TYPES_HINT = ("use one of: PDF, plain text (.txt), CSV, ODT, ODS, DOCX, XLSX; audio (MP3, M4A, "
-                      "Ogg, Opus, WAV, FLAC); video (MP4, WebM, MOV, Ogg); captions (.vtt); photos "
-                      "(JPEG, PNG, WebP, GIF, HEIC, AVIF, TIFF, BMP)")
+ALLOWED_TYPES_HINT = (
+    "use one of: PDF, plain text (.txt), CSV, ODT, ODS, DOCX, XLSX; audio (MP3, M4A, "
+    "Ogg, Opus, WAV, FLAC); video (MP4, WebM, MOV, Ogg); captions (.vtt); photos "
+    "(JPEG, PNG, WebP, GIF, HEIC, AVIF, TIFF, BMP)"
+)
 
 
 def is_publishable_suffix(suffix: str) -> bool:
@@ -69,8 +78,10 @@ def file_name_problem(name: str) -> str | None:
     for char in name:
         category = unicodedata.category(char)
         if category in ("Cc", "Cf", "Zl", "Zp"):
-            return (f"its name holds an invisible control character (U+{ord(char):04X}), which can make "
-                    "a file look like something else")
+            return (
+                f"its name holds an invisible control character (U+{ord(char):04X}), which can make "
+                "a file look like something else"
+            )
     return None
 
 
@@ -91,9 +102,36 @@ def generated_name_problem(name: str) -> str | None:
 
 _ISO_BOXES = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot", b"uuid")
 # Markup a browser would run as a page or a picture with scripts, whatever the file is called.
-_MARKUP = ("<!doctype", "<html", "<head", "<body", "<script", "<svg", "<?xml", "<iframe", "<img",
-           "<object", "<embed", "<a ", "<div", "<style", "<meta", "<link", "<title", "<xsl",
-           "<!--", "<table", "<p>", "<h1", "<br", "<b>", "<font", "<iframe", "<base", "<x:")
+_MARKUP = (
+    "<!doctype",
+    "<html",
+    "<head",
+    "<body",
+    "<script",
+    "<svg",
+    "<?xml",
+    "<iframe",
+    "<img",
+    "<object",
+    "<embed",
+    "<a ",
+    "<div",
+    "<style",
+    "<meta",
+    "<link",
+    "<title",
+    "<xsl",
+    "<!--",
+    "<table",
+    "<p>",
+    "<h1",
+    "<br",
+    "<b>",
+    "<font",
+    "<iframe",
+    "<base",
+    "<x:",
+)
 
 
 # (offset, the bytes a file of this kind has there, kind), tried in order.
@@ -124,7 +162,9 @@ def sniff(head: bytes) -> str:
                 return kind
             if head[8:12] in _RIFF_KINDS:
                 return _RIFF_KINDS[head[8:12]]
-    if looks_like_markup(head):  # before MPEG audio: a UTF-16 mark (FF FE) looks like its frame sync
+    if looks_like_markup(
+        head
+    ):  # before MPEG audio: a UTF-16 mark (FF FE) looks like its frame sync
         return "markup"
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
         return "mpeg-audio"
@@ -137,8 +177,9 @@ def looks_like_markup(head: bytes) -> bool:
     """Whether a file starts like HTML, SVG or XML (after a byte-order mark, spaces or a
     UTF-16 encoding), which a browser may run as a page whatever the name says."""
     text = _decoded(head).lstrip("\ufeff \t\r\n\f\v\0").lower()
-    return text.startswith(_MARKUP) or (text.startswith("<") and ("<svg" in text or "<html" in text
-                                                                  or "<script" in text))
+    return text.startswith(_MARKUP) or (
+        text.startswith("<") and ("<svg" in text or "<html" in text or "<script" in text)
+    )
 
 
 def _decoded(head: bytes) -> str:
@@ -152,27 +193,51 @@ def _decoded(head: bytes) -> str:
 
 def _is_text(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its mark (Excel's "Unicode text")
-        return not any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in _decoded(head)[:-1])
+        return not any(
+            unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in _decoded(head)[:-1]
+        )
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as error:
         if error.start < len(head) - 4:  # not just a character cut at the end of the sample
             return False
-        text = head[:error.start].decode("utf-8")
+        text = head[: error.start].decode("utf-8")
     return not any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text)
 
 
 # What each published suffix must look like inside.
 _EXPECTED = {
-    ".pdf": {"pdf"}, ".txt": {"text"}, ".csv": {"text"}, ".vtt": {"text"},
-    ".odt": {"zip"}, ".ods": {"zip"}, ".docx": {"zip"}, ".xlsx": {"zip"},
-    ".mp3": {"id3", "mpeg-audio"}, ".m4a": {"iso"}, ".mp4": {"iso"}, ".m4v": {"iso"}, ".mov": {"iso"},
-    ".ogg": {"ogg"}, ".oga": {"ogg"}, ".opus": {"ogg"}, ".ogv": {"ogg"},
-    ".wav": {"wav"}, ".flac": {"flac", "id3"}, ".webm": {"matroska"},
+    ".pdf": {"pdf"},
+    ".txt": {"text"},
+    ".csv": {"text"},
+    ".vtt": {"text"},
+    ".odt": {"zip"},
+    ".ods": {"zip"},
+    ".docx": {"zip"},
+    ".xlsx": {"zip"},
+    ".mp3": {"id3", "mpeg-audio"},
+    ".m4a": {"iso"},
+    ".mp4": {"iso"},
+    ".m4v": {"iso"},
+    ".mov": {"iso"},
+    ".ogg": {"ogg"},
+    ".oga": {"ogg"},
+    ".opus": {"ogg"},
+    ".ogv": {"ogg"},
+    ".wav": {"wav"},
+    ".flac": {"flac", "id3"},
+    ".webm": {"matroska"},
 }
-_WHAT = {"markup": "a web page or SVG (HTML/XML markup)", "text": "plain text", "zip": "a ZIP archive",
-         "iso": "an MP4/QuickTime file", "matroska": "a WebM/Matroska file", "id3": "an MP3 file",
-         "mpeg-audio": "an MP3 file", "unknown": "something else"}
+_WHAT = {
+    "markup": "a web page or SVG (HTML/XML markup)",
+    "text": "plain text",
+    "zip": "a ZIP archive",
+    "iso": "an MP4/QuickTime file",
+    "matroska": "a WebM/Matroska file",
+    "id3": "an MP3 file",
+    "mpeg-audio": "an MP3 file",
+    "unknown": "something else",
+}
 
 
 def content_problem(name: str, head: bytes) -> str | None:
@@ -183,14 +248,19 @@ def content_problem(name: str, head: bytes) -> str | None:
     if expected is None:
         return None
     found = sniff(head)
-    if suffix == ".vtt" and found == "text" and not _decoded(head).lstrip("\ufeff").startswith("WEBVTT"):
+    if (
+        suffix == ".vtt"
+        and found == "text"
+        and not _decoded(head).lstrip("\ufeff").startswith("WEBVTT")
+    ):
         return "is not a WebVTT file: it must start with the line WEBVTT"
     if found in expected:
         return None
     label = PUBLISHED_FILE_TYPES[suffix].label
     inside = _WHAT.get(found, "a " + found.upper() + " file")
-    return (f"ends in {suffix} ({label}), but inside it is {inside}"
-            + (", which a browser could run as a page" if found == "markup" else ""))
+    return f"ends in {suffix} ({label}), but inside it is {inside}" + (
+        ", which a browser could run as a page" if found == "markup" else ""
+    )
 
 
 # --- what the built site may hold --------------------------------------------------------------
@@ -199,14 +269,32 @@ def content_problem(name: str, head: bytes) -> str | None:
 PHOTO_COPY_SUFFIXES = frozenset({".webp", ".jpg", ".png"})
 # Files the generator writes outside story and area folders: pages, feeds, sitemaps, open data,
 # the address registry, and pictures of the hand-written pages and the theme (the favicon).
-SITE_FILE_SUFFIXES = frozenset({".html", ".xml", ".gz", ".json", ".txt", ".csv", ".webmanifest",
-                                ".png", ".jpg", ".jpeg", ".webp", ".gif", ".ico", ".avif"})
+SITE_FILE_SUFFIXES = frozenset(
+    {
+        ".html",
+        ".xml",
+        ".gz",
+        ".json",
+        ".txt",
+        ".csv",
+        ".webmanifest",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".webp",
+        ".gif",
+        ".ico",
+        ".avif",
+    }
+)
 # The theme's and our own styles and scripts, with their source maps: only under assets/.
-THEME_FILE_SUFFIXES = frozenset({".css", ".js", ".map", ".png", ".jpg", ".webp", ".gif", ".ico", ".avif",
-                                 ".woff", ".woff2"})
+THEME_FILE_SUFFIXES = frozenset(
+    {".css", ".js", ".map", ".png", ".jpg", ".webp", ".gif", ".ico", ".avif", ".woff", ".woff2"}
+)
 # Pagefind's index, its scripts, styles and WebAssembly (``wasm.en.pagefind``): only under pagefind/.
-SEARCH_FILE_SUFFIXES = frozenset({".js", ".css", ".json", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter",
-                                  ".pagefind"})
+SEARCH_FILE_SUFFIXES = frozenset(
+    {".js", ".css", ".json", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter", ".pagefind"}
+)
 CONTENT_FOLDERS = ("stories", "areas")
 
 
@@ -224,8 +312,10 @@ def site_file_type_problem(rel: str) -> str | None:
             return None
         if suffix in PUBLISHED_FILE_TYPES or suffix in PHOTO_COPY_SUFFIXES:
             return None
-        return (f"a {suffix or 'typeless'} file in a story's or area's folder, which is not a type content may "
-                f"publish ({ALLOWED_TYPES_HINT})")
+        return (
+            f"a {suffix or 'typeless'} file in a story's or area's folder, which is not a type content may "
+            f"publish ({ALLOWED_TYPES_HINT})"
+        )
     if parts[0] == "assets" and len(parts) > 1:
         allowed = THEME_FILE_SUFFIXES | SITE_FILE_SUFFIXES - {".html", ".xml"}
     elif parts[0] == "pagefind" and len(parts) > 1:

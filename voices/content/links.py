@@ -23,16 +23,29 @@ from voices.site.addresses import page_url, story_url
 # [text](story:slug#part "title"), and reference definitions: [id]: story:slug
 _INLINE = re.compile(r"(\]\(\s*<?)(story|area):([^\s)#>]*)(#[^\s)>]*)?(>?)")
 # The whole inline link, to rewrite it: [text](story:slug#part "title")
-_WHOLE_INLINE = re.compile(r'\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?(story|area):([^\s)#>]*)(#[^\s)>]*)?>?((?:\s+"[^"]*")?)\s*\)')
-_REFERENCE = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(story|area):([^\s#>]*)(#\S*?)?(>?)(?=\s|$)", re.MULTILINE)
+_WHOLE_INLINE = re.compile(
+    r'\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?(story|area):([^\s)#>]*)(#[^\s)>]*)?>?((?:\s+"[^"]*")?)\s*\)'
+)
+_REFERENCE = re.compile(
+    r"^(\s{0,3}\[[^\]]+\]:\s*<?)(story|area):([^\s#>]*)(#\S*?)?(>?)(?=\s|$)", re.MULTILINE
+)
 
 
 def _links(body: str) -> list[tuple[re.Match[str], str]]:
-    return [(m, "inline") for m in _INLINE.finditer(body)] + [(m, "ref") for m in _REFERENCE.finditer(body)]
+    return [(m, "inline") for m in _INLINE.finditer(body)] + [
+        (m, "ref") for m in _REFERENCE.finditer(body)
+    ]
 
 
-def link_problems(body: str, path: str, first_line: int, stories: set[str], areas: set[str],
-                  story_aliases: dict[str, str], masked: str | None = None) -> list[Problem]:
+def link_problems(
+    body: str,
+    path: str,
+    first_line: int,
+    stories: set[str],
+    areas: set[str],
+    story_aliases: dict[str, str],
+    masked: str | None = None,
+) -> list[Problem]:
     """Every ``story:`` or ``area:`` link whose target does not exist, with its line.
 
     ``masked`` is the body with code blocks blanked out (same length), so examples in code
@@ -49,7 +62,9 @@ def link_problems(body: str, path: str, first_line: int, stories: set[str], area
         hint = did_you_mean(slug, stories if kind == "story" else areas) if slug else ""
         if not slug or hint.startswith("use"):
             hint = f"use the {kind}'s file name, e.g. [{kind} title]({kind}:{'par-bay' if kind == 'area' else 'a-story'})"
-        problems.append(Problem(path, line, "body", f"links to {kind}:{slug}, which does not exist", hint))
+        problems.append(
+            Problem(path, line, "body", f"links to {kind}:{slug}, which does not exist", hint)
+        )
     return problems
 
 
@@ -80,7 +95,9 @@ def resolve_links(body: str, from_src: str, target: Callable[[str, str], str | N
 
 # A story's or area's page, as a site path or a source file: stories/x, stories/x/,
 # stories/x.md, stories/x/index.md, stories/x.html, stories/x/index.html.
-_PAGE_PATH = re.compile(r"(stories|areas)/([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html|/|/index\.md|/index\.html)?")
+_PAGE_PATH = re.compile(
+    r"(stories|areas)/([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html|/|/index\.md|/index\.html)?"
+)
 
 
 def _address(target: str) -> str:
@@ -97,8 +114,9 @@ def _address(target: str) -> str:
     return unquote(re.sub(r"[\x00-\x20]", "", text))
 
 
-def linked_page(target: str, source: str, site_url: str,
-                exists: Callable[[str, str], bool]) -> tuple[str, str, str] | None:
+def linked_page(
+    target: str, source: str, site_url: str, exists: Callable[[str, str], bool]
+) -> tuple[str, str, str] | None:
     """The story or area a link target reaches by a path or a web address rather than a
     ``story:``/``area:`` link: ("story" or "area", slug, "#anchor" or ""), else None.
 
@@ -117,7 +135,10 @@ def linked_page(target: str, source: str, site_url: str,
     site_path = site.path if site.path.endswith("/") else site.path + "/"
     if path.startswith("//") or url_scheme(path) is not None:
         parts = urlsplit("https:" + path if path.startswith("//") else path)
-        if parts.scheme.lower() not in ("http", "https") or (parts.hostname or "") != (site.hostname or "").lower():
+        if (
+            parts.scheme.lower() not in ("http", "https")
+            or (parts.hostname or "") != (site.hostname or "").lower()
+        ):
             return None
         if not (parts.path.lower() + "/").startswith(site_path.lower()):
             return None  # another site on the same host
@@ -125,12 +146,18 @@ def linked_page(target: str, source: str, site_url: str,
     elif path.startswith("/"):
         candidates = [path]
     else:
-        candidates = [posixpath.join(posixpath.dirname(source), path), posixpath.join(page_url(source), path), path]
+        candidates = [
+            posixpath.join(posixpath.dirname(source), path),
+            posixpath.join(page_url(source), path),
+            path,
+        ]
     for candidate in candidates:
         # ".." above the top stays at the top, as in a browser
-        candidate = posixpath.normpath("/" + candidate.lower().lstrip("/")) + ("/" if path.endswith("/") else "")
+        candidate = posixpath.normpath("/" + candidate.lower().lstrip("/")) + (
+            "/" if path.endswith("/") else ""
+        )
         if candidate.startswith(site_path.lower()):
-            candidate = "/" + candidate[len(site_path):]
+            candidate = "/" + candidate[len(site_path) :]
         match = _PAGE_PATH.fullmatch(candidate.lstrip("/"))
         kind = "story" if match and match.group(1) == "stories" else "area"
         if match and exists(kind, match.group(2)):
@@ -138,8 +165,14 @@ def linked_page(target: str, source: str, site_url: str,
     return None
 
 
-def path_link_problems(masked: str, path: str, first_line: int, source: str, site_url: str,
-                       exists: Callable[[str, str], bool]) -> list[Problem]:
+def path_link_problems(
+    masked: str,
+    path: str,
+    first_line: int,
+    source: str,
+    site_url: str,
+    exists: Callable[[str, str], bool],
+) -> list[Problem]:
     """Links from a story or area (or its transcript) to another story or area by a file path or
     web address: each must be a ``story:``/``area:`` link, which the build checks and a rename
     keeps working. ``masked`` is the text with code blanked out (``mask_code``)."""
@@ -149,10 +182,16 @@ def path_link_problems(masked: str, path: str, first_line: int, source: str, sit
         if found is None:
             continue
         kind, slug, anchor = found
-        problems.append(Problem(path, first_line + masked.count("\n", 0, offset), "body",
-                                f"links to the {kind} “{slug}” by its file or web address, which breaks when "
-                                f"the {kind} is renamed",
-                                f"write the link as [text]({kind}:{slug}{anchor})"))
+        problems.append(
+            Problem(
+                path,
+                first_line + masked.count("\n", 0, offset),
+                "body",
+                f"links to the {kind} “{slug}” by its file or web address, which breaks when "
+                f"the {kind} is renamed",
+                f"write the link as [text]({kind}:{slug}{anchor})",
+            )
+        )
     return list(dict.fromkeys(problems))  # <target> inside [text](<target>) is seen twice
 
 
@@ -168,7 +207,9 @@ def rename_page_links(text: str, source: str, site_url: str, old: str, new: str)
     masked = mask_code(text)
     edits = []
     for offset, target in link_targets(masked):
-        found = linked_page(target, source, site_url, lambda kind, slug: (kind, slug) == ("story", old))
+        found = linked_page(
+            target, source, site_url, lambda kind, slug: (kind, slug) == ("story", old)
+        )
         if found is not None:
             segment = re.search(rf"{re.escape(story_url(old).rstrip('/'))}(?![a-z0-9-])", target)
             if segment:

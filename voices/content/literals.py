@@ -21,10 +21,14 @@ class Literals:
         self._pattern = re.compile(_trie_pattern(wanted)) if wanted else None
         # The regex reports the longest string starting at a place; shorter ones starting at
         # the same place are its prefixes, found through this table.
-        self._prefixes = {s: [s[:end] for end in range(1, len(s)) if s[:end] in self.strings] for s in wanted}
+        self._prefixes = {
+            s: [s[:end] for end in range(1, len(s)) if s[:end] in self.strings] for s in wanted
+        }
 
     def found_in(self, text: str) -> set[str]:
-        found = {""} if "" in self.strings else set()  # as with ``in``: the empty string is in any text
+        found = (
+            {""} if "" in self.strings else set()
+        )  # as with ``in``: the empty string is in any text
         if self._pattern is None:
             return found
         position = 0
@@ -47,7 +51,9 @@ def _trie_pattern(strings: list[str]) -> str:
         node[""] = {}  # a string ends here
 
     def pattern(node: dict[str, dict]) -> str:
-        branches = [re.escape(char) + pattern_from(child) for char, child in sorted(node.items()) if char]
+        branches = [
+            re.escape(char) + pattern_from(child) for char, child in sorted(node.items()) if char
+        ]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -58,7 +64,7 @@ def _trie_pattern(strings: list[str]) -> str:
         # Follow a run of single characters without recursing, so long strings cannot nest deeply.
         run = []
         while len(node) == 1 and "" not in node:
-            (char, node), = node.items()
+            ((char, node),) = node.items()
             run.append(re.escape(char))
         return "".join(run) + pattern(node)
 

@@ -79,13 +79,19 @@ class Story:
 
     def earlier_slugs(self) -> list[str]:
         """The slugs of the story's earlier addresses (its ``/stories/<slug>/`` aliases)."""
-        return [slug for alias in self.meta.aliases if (slug := story_slug(alias)) is not None and "/" not in slug]
+        return [
+            slug
+            for alias in self.meta.aliases
+            if (slug := story_slug(alias)) is not None and "/" not in slug
+        ]
 
     @property
     def page_source(self) -> str:
         """The generated page's source path; a folder story keeps its folder so that files
         written beside index.md resolve as they do in the repository."""
-        return page_source(self.url, folder=self.folder is not None and self.meta.status != "withdrawn")
+        return page_source(
+            self.url, folder=self.folder is not None and self.meta.status != "withdrawn"
+        )
 
     def transcript_files(self) -> list[tuple[str, Path]]:
         """(name, file) of each transcript kept as a file in the story's folder, rather than
@@ -95,8 +101,11 @@ class Story:
         names = [item.transcript.strip() for item in self.meta.media]
         # Only plain files inside the folder: the checks refuse anything else, and reading must
         # not be a second way round them.
-        return [(name, self.folder / name) for name in names
-                if is_transcript_file(name) and transcript_readable(self.folder, name)]
+        return [
+            (name, self.folder / name)
+            for name in names
+            if is_transcript_file(name) and transcript_readable(self.folder, name)
+        ]
 
 
 @dataclass
@@ -134,8 +143,11 @@ class Archive:
         """The archive less the stories and areas whose files have problems (emergency takedown)."""
         areas = {slug: a for slug, a in self.areas.items() if a.path not in paths}
         # A story whose area was left out cannot be listed under it: leave the story out too.
-        stories = {slug: s for slug, s in self.stories.items()
-                   if s.path not in paths and all(a in areas for a in s.meta.areas)}
+        stories = {
+            slug: s
+            for slug, s in self.stories.items()
+            if s.path not in paths and all(a in areas for a in s.meta.areas)
+        }
         return replace(self, stories=stories, areas=areas)
 
     def served_at(self, site_url: str) -> Archive:
@@ -156,40 +168,77 @@ def find_content_files(directory: Path, root: Path) -> tuple[list[ContentFile], 
         if item.is_symlink() or (item.is_dir() and (item / "index.md").is_symlink()):
             # A link can point anywhere (a draft, a file outside the repository): it would be published.
             shown = rel if item.is_symlink() else f"{rel}/index.md"
-            problems.append(Problem(shown, 1, "file", "is a link to another file or folder (a symbolic link), "
-                                    "which could publish anything", "put the file itself here instead of a link"))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    "file",
+                    "is a link to another file or folder (a symbolic link), "
+                    "which could publish anything",
+                    "put the file itself here instead of a link",
+                )
+            )
             continue
         if item.is_dir():
             slug, file, folder = item.name, item / "index.md", item
             if not file.is_file():
-                problems.append(Problem(rel, 1, "file", "this folder has no index.md",
-                                        f"put the text in {rel}/index.md, beside its images"))
+                problems.append(
+                    Problem(
+                        rel,
+                        1,
+                        "file",
+                        "this folder has no index.md",
+                        f"put the text in {rel}/index.md, beside its images",
+                    )
+                )
                 continue
         elif item.suffix == ".md":
             slug, file, folder = item.stem, item, None
         else:
             what = "story" if directory.name == STORIES_DIR else "area"
-            hint = ("rename it to end in .md" if item.suffix.lower() in (".md", ".markdown", ".txt")
-                    else f"put it inside a {what}'s folder, beside index.md")
+            hint = (
+                "rename it to end in .md"
+                if item.suffix.lower() in (".md", ".markdown", ".txt")
+                else f"put it inside a {what}'s folder, beside index.md"
+            )
             problems.append(Problem(rel, 1, "file", f"is not a Markdown {what} file", hint))
             continue
         path = file.relative_to(root).as_posix()
         if not _SLUG.match(slug):
-            problems.append(Problem(path, 1, "file name",
-                                    f"“{slug}” is not a valid slug: the file name becomes the address",
-                                    f"rename it to {slugify(slug) or 'a-short-name'} (lowercase letters, "
-                                    "digits and single hyphens)"))
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "file name",
+                    f"“{slug}” is not a valid slug: the file name becomes the address",
+                    f"rename it to {slugify(slug) or 'a-short-name'} (lowercase letters, "
+                    "digits and single hyphens)",
+                )
+            )
             continue
         if slug in RESERVED_SLUGS:
             what = "stories" if directory.name == STORIES_DIR else "areas"
-            problems.append(Problem(path, 1, "file name",
-                                    f"“{slug}” cannot be the name of a story or area: /{what}/{slug}/ is the "
-                                    f"list of all {what}",
-                                    "rename the file to a short name of its own, e.g. our-garden.md"))
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "file name",
+                    f"“{slug}” cannot be the name of a story or area: /{what}/{slug}/ is the "
+                    f"list of all {what}",
+                    "rename the file to a short name of its own, e.g. our-garden.md",
+                )
+            )
             continue
         if slug in entries:
-            problems.append(Problem(path, 1, "file name", f"the slug “{slug}” is used twice",
-                                    f"also {entries[slug].path}; keep one of them"))
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "file name",
+                    f"the slug “{slug}” is used twice",
+                    f"also {entries[slug].path}; keep one of them",
+                )
+            )
             continue
         entries[slug] = ContentFile(slug, file, path, folder)
     return list(entries.values()), problems
@@ -202,7 +251,10 @@ def story_entry(root: Path, slug: str) -> tuple[ContentFile | None, str]:
     if slug in entries:
         return entries[slug], ""
     hint = did_you_mean(slug, set(entries)) if entries else "the archive has no stories yet"
-    return None, f"there is no story “{slug}” (no {STORIES_DIR}/{slug}.md or {STORIES_DIR}/{slug}/index.md); {hint}"
+    return (
+        None,
+        f"there is no story “{slug}” (no {STORIES_DIR}/{slug}.md or {STORIES_DIR}/{slug}/index.md); {hint}",
+    )
 
 
 def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
@@ -234,8 +286,15 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
         unreadable = markup_limit_problem(parsed.body, entry.path, parsed.body_line)
         problems += found + ([unreadable] if unreadable else file_problems(root, entry, parsed))
         if meta is not None and unreadable is None:
-            areas[entry.slug] = Area(entry.slug, entry.path, entry.folder, meta, parsed.body, parsed.body_line,
-                                     parsed.lines)
+            areas[entry.slug] = Area(
+                entry.slug,
+                entry.path,
+                entry.folder,
+                meta,
+                parsed.body,
+                parsed.body_line,
+                parsed.lines,
+            )
     stories: dict[str, Story] = {}
     for entry in story_files:
         parsed, found = parse_front_matter_file(entry.file, entry.path)
@@ -247,8 +306,15 @@ def load_archive(root: Path) -> tuple[Archive | None, list[Problem]]:
         unreadable = markup_limit_problem(parsed.body, entry.path, parsed.body_line)
         problems += found + ([unreadable] if unreadable else file_problems(root, entry, parsed))
         if meta is not None and unreadable is None:
-            stories[entry.slug] = Story(entry.slug, entry.path, entry.folder, meta, parsed.body,
-                                        parsed.body_line, parsed.lines)
+            stories[entry.slug] = Story(
+                entry.slug,
+                entry.path,
+                entry.folder,
+                meta,
+                parsed.body,
+                parsed.body_line,
+                parsed.lines,
+            )
     if settings is None or taxonomy is None:
         return None, sorted(problems)
     archive = Archive(root, settings, taxonomy, areas, stories)
@@ -262,14 +328,21 @@ def file_problems(root: Path, entry: ContentFile, parsed: ParsedFile) -> list[Pr
     (a withdrawn story's folder must be empty: voices/edit/withdraw.py says so)."""
     if parsed.data.get("status") == "withdrawn":
         return []
-    found, named = body_file_problems(parsed.body, mask_code(parsed.body), entry.path, parsed.body_line,
-                                      entry.folder)
+    found, named = body_file_problems(
+        parsed.body, mask_code(parsed.body), entry.path, parsed.body_line, entry.folder
+    )
     if entry.folder is not None:
         named |= {name for _, name, _ in named_files(parsed.data)}
         found += folder_problems(entry.folder, root, named)
-        used = [(name, parsed.line_of(path), field_name(path)) for path, name, _ in named_files(parsed.data)]
-        used += [(target.url, target.line, "body") for target in body_targets(parsed.body, parsed.body_line)
-                 if target.tag == "img" and target.attribute == "src"]
+        used = [
+            (name, parsed.line_of(path), field_name(path))
+            for path, name, _ in named_files(parsed.data)
+        ]
+        used += [
+            (target.url, target.line, "body")
+            for target in body_targets(parsed.body, parsed.body_line)
+            if target.tag == "img" and target.attribute == "src"
+        ]
         found += clash_problems(entry.path, used)
     return found
 
@@ -278,8 +351,12 @@ def check_bodies(archive: Archive) -> list[Problem]:
     """Story and area bodies, and Markdown transcripts (they are part of the story's page):
     links to pages that do not exist, and unsafe HTML."""
     stories, areas = set(archive.stories), set(archive.areas)
-    aliases = {old: story.slug for story in archive.stories.values()
-               for alias in story.meta.aliases if (old := story_slug(alias)) is not None}
+    aliases = {
+        old: story.slug
+        for story in archive.stories.values()
+        for alias in story.meta.aliases
+        if (old := story_slug(alias)) is not None
+    }
     problems: list[Problem] = []
 
     def exists(kind: str, slug: str) -> bool:
@@ -288,8 +365,11 @@ def check_bodies(archive: Archive) -> list[Problem]:
     def check(text: str, path: str, first_line: int, folder: Path | None, page_source: str) -> str:
         masked = mask_code(text)  # examples inside code are not checked
         problems.extend(link_problems(text, path, first_line, stories, areas, aliases, masked))
-        problems.extend(path_link_problems(masked, path, first_line, page_source,
-                                           archive.settings.site_url, exists))
+        problems.extend(
+            path_link_problems(
+                masked, path, first_line, page_source, archive.settings.site_url, exists
+            )
+        )
         problems.extend(body_problems(text, path, first_line, masked))
         problems.extend(body_image_problems(text, masked, path, first_line, folder))
         return masked
@@ -316,14 +396,27 @@ def _read_transcript(file: Path, path: str) -> tuple[str | None, list[Problem]]:
     try:
         return file.read_bytes().decode("utf-8"), []
     except UnicodeDecodeError:
-        return None, [Problem(path, 1, "transcript", "is not UTF-8 text",
-                              "open it in a text editor and save it as UTF-8 (Unicode) text")]
+        return None, [
+            Problem(
+                path,
+                1,
+                "transcript",
+                "is not UTF-8 text",
+                "open it in a text editor and save it as UTF-8 (Unicode) text",
+            )
+        ]
     except OSError as error:
-        return None, [Problem(path, 1, "transcript", f"cannot be read ({error.strerror})", "upload the file again")]
+        return None, [
+            Problem(
+                path, 1, "transcript", f"cannot be read ({error.strerror})", "upload the file again"
+            )
+        ]
 
 
 # In a transcript: [text](target) and [id]: target definitions, with the target.
-_TRANSCRIPT_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]*)", re.MULTILINE)
+_TRANSCRIPT_LINK = re.compile(
+    r"\]\(\s*<?([^)\s>]*)|^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]*)", re.MULTILINE
+)
 
 
 def _transcript_file_problems(masked: str, path: str) -> list[Problem]:
@@ -331,25 +424,40 @@ def _transcript_file_problems(masked: str, path: str) -> list[Problem]:
     front matter decide which of its files are published."""
     problems = []
     for match in re.finditer(r"!\[", masked):
-        problems.append(Problem(path, 1 + masked.count("\n", 0, match.start()), "transcript",
-                                "a transcript cannot show a picture",
-                                "put the picture in the story's text (index.md) instead"))
+        problems.append(
+            Problem(
+                path,
+                1 + masked.count("\n", 0, match.start()),
+                "transcript",
+                "a transcript cannot show a picture",
+                "put the picture in the story's text (index.md) instead",
+            )
+        )
     for match in _TRANSCRIPT_LINK.finditer(masked):
         target = match.group(1) if match.group(1) is not None else match.group(2)
         if target and not target.startswith("#") and url_scheme(target) is None:
-            problems.append(Problem(path, 1 + masked.count("\n", 0, match.start()), "transcript",
-                                    f"links to the file {target}, but a transcript can link only to web pages, "
-                                    "stories and areas",
-                                    "link to the file from the story's text, or list it under attachments:"))
+            problems.append(
+                Problem(
+                    path,
+                    1 + masked.count("\n", 0, match.start()),
+                    "transcript",
+                    f"links to the file {target}, but a transcript can link only to web pages, "
+                    "stories and areas",
+                    "link to the file from the story's text, or list it under attachments:",
+                )
+            )
     return problems
 
 
-def _context(settings: ArchiveSettings | None, taxonomy: Taxonomy | None,
-             area_files: list[ContentFile]) -> ContractContext:
+def _context(
+    settings: ArchiveSettings | None, taxonomy: Taxonomy | None, area_files: list[ContentFile]
+) -> ContractContext:
     known = {}
     if taxonomy is not None:
-        known = {group: frozenset(term.slug for term in getattr(taxonomy, group))
-                 for group in ("themes", "programmes", "kinds", "withdrawal_reasons", "consent_scopes")}
+        known = {
+            group: frozenset(term.slug for term in getattr(taxonomy, group))
+            for group in ("themes", "programmes", "kinds", "withdrawal_reasons", "consent_scopes")
+        }
     if settings is not None:
         known["licences"] = settings.licence_ids()
         known["consent_reference_pattern"] = settings.consent_reference.pattern
@@ -379,8 +487,11 @@ def reserved_top_level(root: Path) -> frozenset[str]:
     """The first parts of addresses the site's own pages and files use: what the build
     generates (``GENERATED_TOP_LEVEL``) and the hand-written pages and files in ``docs/``."""
     docs = root / DOCS_DIR
-    written = {entry.stem if entry.suffix == ".md" else entry.name
-               for entry in docs.iterdir()} if docs.is_dir() else set()
+    written = (
+        {entry.stem if entry.suffix == ".md" else entry.name for entry in docs.iterdir()}
+        if docs.is_dir()
+        else set()
+    )
     return frozenset(name.casefold() for name in GENERATED_TOP_LEVEL | written)
 
 
@@ -404,26 +515,43 @@ def check_addresses(archive: Archive) -> list[Problem]:
     taken |= {url: f"{DOCS_DIR}/ page" for url in page_urls(archive.root)}
     reserved = reserved_top_level(archive.root)
     claimed: dict[str, str] = {}
-    files = {redirect_file(alias).casefold(): alias for story in archive.stories.values()
-             for alias in story.meta.aliases}
+    files = {
+        redirect_file(alias).casefold(): alias
+        for story in archive.stories.values()
+        for alias in story.meta.aliases
+    }
     for story in archive.stories.values():
         for index, alias in enumerate(story.meta.aliases):
             key = _normal_path(alias)
             line = story.lines.get(("aliases", index), story.lines.get(("aliases",), 1))
-            inside = next((files[folder] for folder in _folders(redirect_file(alias).casefold())
-                           if folder in files), None)
+            inside = next(
+                (
+                    files[folder]
+                    for folder in _folders(redirect_file(alias).casefold())
+                    if folder in files
+                ),
+                None,
+            )
             if key in taken:
-                found = (f"{alias} is the address of a page that exists ({taken[key]})",
-                         "an alias is an old address that no longer has its own page")
+                found = (
+                    f"{alias} is the address of a page that exists ({taken[key]})",
+                    "an alias is an old address that no longer has its own page",
+                )
             elif _reserved_address(key, reserved):
-                found = (f"{alias} is an address the archive's own pages and files use",
-                         "an alias is an old address of this story, e.g. /stories/old-name/; remove this one")
+                found = (
+                    f"{alias} is an address the archive's own pages and files use",
+                    "an alias is an old address of this story, e.g. /stories/old-name/; remove this one",
+                )
             elif inside is not None:
-                found = (f"{alias} is inside another alias's address ({inside})",
-                         "keep one of the two; an old address ending in .html cannot hold others")
+                found = (
+                    f"{alias} is inside another alias's address ({inside})",
+                    "keep one of the two; an old address ending in .html cannot hold others",
+                )
             elif key in claimed and claimed[key] != story.path:
-                found = (f"{alias} is already an alias of {claimed[key]}",
-                         "an old address can redirect to one story only")
+                found = (
+                    f"{alias} is already an alias of {claimed[key]}",
+                    "an old address can redirect to one story only",
+                )
             else:
                 claimed[key] = story.path
                 continue
@@ -435,4 +563,4 @@ def check_addresses(archive: Archive) -> list[Problem]:
 def _folders(path: str) -> list[str]:
     """``a/b/c.html`` → ``a``, ``a/b``: the folders a file is written in."""
     parts = path.split("/")[:-1]
-    return ["/".join(parts[: end]) for end in range(1, len(parts) + 1)]
+    return ["/".join(parts[:end]) for end in range(1, len(parts) + 1)]

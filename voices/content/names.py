@@ -18,10 +18,14 @@ from collections.abc import Iterable
 _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _APOSTROPHES = "\u2018\u2019\u201b\u2032\u02bc\u02bb\u02bd\u00b4\u0060\uff07"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u00ad"
-_APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")  # regular expressions: str.translate is slow on long texts
+_APOSTROPHE = re.compile(
+    f"[{_APOSTROPHES}]"
+)  # regular expressions: str.translate is slow on long texts
 _DASH = re.compile(f"[{_DASHES}]")
 # Spaces other than the plain one and the newline: no-break, thin, zero-width and the rest.
-_SPACES = re.compile("[\t\r\f\v\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]")
+_SPACES = re.compile(
+    "[\t\r\f\v\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]"
+)
 _SEPARATOR = re.compile(r"[\s\-]+")
 
 # Everyday English words that are also given names: alone, such a "name" cannot be told from
@@ -69,8 +73,10 @@ class NameFinder:
         wanted = sorted(self.keys)
         self._pattern = re.compile(r"(?<!\w)(?:" + _trie(wanted) + r")(?!\w)") if wanted else None
         # The longest name found at a place hides shorter names ending at a word's end inside it.
-        self._inside = {k: [k[:end] for end in range(1, len(k)) if k[end] == " " and k[:end] in self.keys]
-                        for k in wanted}
+        self._inside = {
+            k: [k[:end] for end in range(1, len(k)) if k[end] == " " and k[:end] in self.keys]
+            for k in wanted
+        }
 
     def found_in(self, folded: str) -> set[str]:
         found: set[str] = set()
@@ -89,8 +95,11 @@ class NameFinder:
         """(line number from 1, key) of each name in ``text`` (not folded yet), line by line."""
         if self._pattern is None:
             return []
-        return [(number, key) for number, line in enumerate(text.splitlines(), 1)
-                for key in sorted(self.found_in(fold(line)))]
+        return [
+            (number, key)
+            for number, line in enumerate(text.splitlines(), 1)
+            for key in sorted(self.found_in(fold(line)))
+        ]
 
 
 def _trie(keys: list[str]) -> str:

@@ -87,33 +87,67 @@ def _is_utf8(head: bytes) -> bool:
 def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Bytes to text with Unix line endings, or a problem saying why not."""
     if not raw.strip():
-        return None, [Problem(path, 1, "file", "the file is empty",
-                              "copy stories/_template.md and fill in the fields")]
+        return None, [
+            Problem(
+                path,
+                1,
+                "file",
+                "the file is empty",
+                "copy stories/_template.md and fill in the fields",
+            )
+        ]
     sample = raw[:256]
     zero_halves = [half.count(0) == len(half) for half in (sample[0::2], sample[1::2])]
     if raw.startswith(_UTF16_32_BOMS) or len(sample) > 1 and zero_halves.count(True) == 1:
         # UTF-16 text: every other byte of plain English is zero, so it is not "not text".
-        return None, [Problem(path, 1, "file", "the file is saved as UTF-16 (or UTF-32), not UTF-8",
-                              "save it again choosing the UTF-8 encoding; GitHub's web editor always does")]
+        return None, [
+            Problem(
+                path,
+                1,
+                "file",
+                "the file is saved as UTF-16 (or UTF-32), not UTF-8",
+                "save it again choosing the UTF-8 encoding; GitHub's web editor always does",
+            )
+        ]
     head = raw[:8192]
-    if b"\x00" in head and not _is_utf8(head):  # a stray NUL in text is reported with its line below
-        return None, [Problem(path, 1, "file", "this is not a text file",
-                              "stories and areas are Markdown files; put images and other files "
-                              "in the story's folder beside index.md")]
+    if b"\x00" in head and not _is_utf8(
+        head
+    ):  # a stray NUL in text is reported with its line below
+        return None, [
+            Problem(
+                path,
+                1,
+                "file",
+                "this is not a text file",
+                "stories and areas are Markdown files; put images and other files "
+                "in the story's folder beside index.md",
+            )
+        ]
     try:
         text = raw.decode("utf-8-sig")  # a byte order mark is harmless: drop it
     except UnicodeDecodeError as error:
-        return None, [Problem(path, _line_of_offset(raw, error.start), "file",
-                              "the file is not saved as UTF-8 text",
-                              "save it again choosing the UTF-8 encoding; GitHub's web editor "
-                              "always does")]
+        return None, [
+            Problem(
+                path,
+                _line_of_offset(raw, error.start),
+                "file",
+                "the file is not saved as UTF-8 text",
+                "save it again choosing the UTF-8 encoding; GitHub's web editor always does",
+            )
+        ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     problems = []
     for match in _CONTROL.finditer(text):
-        problems.append(Problem(path, text.count("\n", 0, match.start()) + 1, "file",
-                                f"contains an invisible control character (U+{ord(match.group()):04X})",
-                                "delete it: retype the text around it; it often comes with text copied "
-                                "from another program"))
+        problems.append(
+            Problem(
+                path,
+                text.count("\n", 0, match.start()) + 1,
+                "file",
+                f"contains an invisible control character (U+{ord(match.group()):04X})",
+                "delete it: retype the text around it; it often comes with text copied "
+                "from another program",
+            )
+        )
         if len(problems) == 10:  # enough to find them; a file full of them is not text anyway
             break
     return (None, problems) if problems else (text, [])
@@ -127,10 +161,17 @@ def read_content_bytes(file: Path, path: str) -> tuple[bytes | None, list[Proble
     except OSError as error:
         return None, [Problem(path, 1, "file", f"cannot be read: {error.strerror}")]
     if len(raw) > MAX_FILE_BYTES:
-        return None, [Problem(path, 1, "file", f"is larger than {MAX_FILE_BYTES // 1_000_000} MB, too large "
-                              "for a story or area file",
-                              "put long documents and transcripts in their own files beside index.md "
-                              "(attachments: or transcript:)")]
+        return None, [
+            Problem(
+                path,
+                1,
+                "file",
+                f"is larger than {MAX_FILE_BYTES // 1_000_000} MB, too large "
+                "for a story or area file",
+                "put long documents and transcripts in their own files beside index.md "
+                "(attachments: or transcript:)",
+            )
+        ]
     return raw, []
 
 
@@ -150,19 +191,32 @@ def parse_front_matter_text(text: str, path: str) -> tuple[ParsedFile | None, li
     boundaries = _BOUNDARY.finditer(text)
     opening = next(boundaries, None)
     if opening is None or opening.start() != 0 and text[: opening.start()].strip():
-        return None, [Problem(path, 1, "front matter", "the file does not start with front matter",
-                              "the first line must be --- , then the fields, then another ---")]
+        return None, [
+            Problem(
+                path,
+                1,
+                "front matter",
+                "the file does not start with front matter",
+                "the first line must be --- , then the fields, then another ---",
+            )
+        ]
     closing = next(boundaries, None)
     if closing is None:
-        return None, [Problem(path, text.count("\n", 0, opening.start()) + 1, "front matter",
-                              "the front matter is never closed",
-                              "add a line holding only --- after the last field")]
-    yaml_text = text[opening.end(): closing.start()]
+        return None, [
+            Problem(
+                path,
+                text.count("\n", 0, opening.start()) + 1,
+                "front matter",
+                "the front matter is never closed",
+                "add a line holding only --- after the last field",
+            )
+        ]
+    yaml_text = text[opening.end() : closing.start()]
     first_line = text.count("\n", 0, opening.end())  # lines before the YAML starts
     parsed, problems = parse_yaml_mapping(yaml_text, path, first_line)
     if parsed is None:
         return None, problems
-    body = text[closing.end():]
+    body = text[closing.end() :]
     parsed.body_line = text.count("\n", 0, closing.end()) + 2
     parsed.body = body.removeprefix("\n")
     return parsed, problems
@@ -207,17 +261,27 @@ class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
 
 
 for _tag in ("int", "float", "timestamp"):
-    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _keep_text_when_impossible(f"tag:yaml.org,2002:{_tag}"))
+    _Loader.add_constructor(
+        f"tag:yaml.org,2002:{_tag}", _keep_text_when_impossible(f"tag:yaml.org,2002:{_tag}")
+    )
 
 
-def parse_yaml_mapping(yaml_text: str, path: str, first_line: int) -> tuple[ParsedFile | None, list[Problem]]:
+def parse_yaml_mapping(
+    yaml_text: str, path: str, first_line: int
+) -> tuple[ParsedFile | None, list[Problem]]:
     """Parse YAML safely into a mapping; ``first_line`` is how many file lines come before it."""
     if len(yaml_text) > MAX_YAML_CHARACTERS:
         blank = re.match(r"\n*", yaml_text)
-        return None, [Problem(path, first_line + 1 + (blank.end() if blank else 0), "front matter",
-                              f"the fields are longer than {MAX_YAML_CHARACTERS:,} characters",
-                              "put long text in the story's body below the second ---, or in a file "
-                              "beside index.md")]
+        return None, [
+            Problem(
+                path,
+                first_line + 1 + (blank.end() if blank else 0),
+                "front matter",
+                f"the fields are longer than {MAX_YAML_CHARACTERS:,} characters",
+                "put long text in the story's body below the second ---, or in a file "
+                "beside index.md",
+            )
+        ]
     loader = _Loader(yaml_text)
     try:
         node = _compose(loader, first_line)
@@ -226,8 +290,15 @@ def parse_yaml_mapping(yaml_text: str, path: str, first_line: int) -> tuple[Pars
                 node = None  # only comments, or nothing, between the --- lines
             else:
                 line = first_line + node.start_mark.line + 1
-                return None, [Problem(path, line, "front matter", "the front matter must be a list of fields",
-                                      "write one field per line as name: value, e.g. title: Our garden")]
+                return None, [
+                    Problem(
+                        path,
+                        line,
+                        "front matter",
+                        "the front matter must be a list of fields",
+                        "write one field per line as name: value, e.g. title: Our garden",
+                    )
+                ]
         parsed = ParsedFile(path=path, data={})
         problems: list[Problem] = []
         if node is not None:
@@ -240,9 +311,16 @@ def parse_yaml_mapping(yaml_text: str, path: str, first_line: int) -> tuple[Pars
         line = first_line + (mark.line + 1 if mark else 1)
         return None, [_yaml_problem(path, line, error)]
     except yaml.YAMLError as error:
-        return None, [Problem(path, first_line + 1, "front matter", "the YAML cannot be read",
-                              f"{str(error).splitlines()[0]}; put values containing : # [ ] {{ }} or quotes "
-                              "inside double quotes")]
+        return None, [
+            Problem(
+                path,
+                first_line + 1,
+                "front matter",
+                "the YAML cannot be read",
+                f"{str(error).splitlines()[0]}; put values containing : # [ ] {{ }} or quotes "
+                "inside double quotes",
+            )
+        ]
     finally:
         loader.dispose()
     return parsed, problems
@@ -271,31 +349,57 @@ def _compose(loader: Any, first_line: int) -> yaml.Node | None:
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise _Refused(line, "the fields hold a second YAML document (after a line “...”)",
-                               "remove the line holding only ... ; the fields end at the second ---")
+                raise _Refused(
+                    line,
+                    "the fields hold a second YAML document (after a line “...”)",
+                    "remove the line holding only ... ; the fields end at the second ---",
+                )
             continue
         if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
             continue
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise _Refused(line, "YAML anchors and aliases (values starting with & or *) are not allowed",
-                           "write each value out in full; a value that starts with & or * must be in "
-                           "double quotes, e.g. title: \"*Our* garden\"")
+            raise _Refused(
+                line,
+                "YAML anchors and aliases (values starting with & or *) are not allowed",
+                "write each value out in full; a value that starts with & or * must be in "
+                'double quotes, e.g. title: "*Our* garden"',
+            )
         if getattr(event, "tag", None) is not None:
             shown = event.tag.replace("tag:yaml.org,2002:", "!!")  # as it was written
-            raise _Refused(line, f"a YAML tag ({shown}) is not allowed here",
-                           "remove the tag and write the value as plain text, a number, a date, "
-                           "true or false; a value that starts with ! must be in double quotes")
+            raise _Refused(
+                line,
+                f"a YAML tag ({shown}) is not allowed here",
+                "remove the tag and write the value as plain text, a number, a date, "
+                "true or false; a value that starts with ! must be in double quotes",
+            )
         if isinstance(event, yaml.ScalarEvent):
-            node: yaml.Node = yaml.ScalarNode(loader.resolve(yaml.ScalarNode, event.value, event.implicit),
-                                              event.value, start, end, style=event.style)
+            node: yaml.Node = yaml.ScalarNode(
+                loader.resolve(yaml.ScalarNode, event.value, event.implicit),
+                event.value,
+                start,
+                end,
+                style=event.style,
+            )
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if len(open_nodes) >= MAX_DEPTH:
-                raise _Refused(line, f"the fields are nested more than {MAX_DEPTH} levels deep",
-                               "a story's fields are at most two levels deep: check the indentation "
-                               "and the brackets")
-            kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
-            collection = kind(loader.resolve(kind, None, event.implicit), [], start, None,
-                              flow_style=event.flow_style)
+                raise _Refused(
+                    line,
+                    f"the fields are nested more than {MAX_DEPTH} levels deep",
+                    "a story's fields are at most two levels deep: check the indentation "
+                    "and the brackets",
+                )
+            kind = (
+                yaml.SequenceNode
+                if isinstance(event, yaml.SequenceStartEvent)
+                else yaml.MappingNode
+            )
+            collection = kind(
+                loader.resolve(kind, None, event.implicit),
+                [],
+                start,
+                None,
+                flow_style=event.flow_style,
+            )
             open_nodes.append([collection, None])
             continue
         else:  # the end of a sequence or mapping
@@ -317,14 +421,20 @@ def _compose(loader: Any, first_line: int) -> yaml.Node | None:
 def _yaml_problem(path: str, line: int, error: yaml.MarkedYAMLError) -> Problem:
     what = (error.problem or error.context or "the YAML is not valid").strip()
     if "mapping values are not allowed" in what:
-        hint = "a value containing ': ' must be in quotes, e.g. title: \"Ramsey: a town on the move\""
+        hint = (
+            "a value containing ': ' must be in quotes, e.g. title: \"Ramsey: a town on the move\""
+        )
     elif "found character '\\t'" in what or "\\t" in what:
         hint = "indent with spaces, not tabs"
     elif "expected <document start>" in what:
         hint = "a line holding only ... ends the fields early: remove it"
     elif "expected <block end>" in what or "did not find expected key" in what:
         hint = "check the indentation: fields in a group must line up under each other"
-    elif "found character '*'" in what or "found character '&'" in what or "found undefined alias" in what:
+    elif (
+        "found character '*'" in what
+        or "found character '&'" in what
+        or "found undefined alias" in what
+    ):
         hint = "a value starting with * or & must be in quotes"
     elif "found character '@'" in what or "found character '`'" in what:
         hint = "a value starting with @ or ` must be in quotes"
@@ -343,30 +453,57 @@ _KEY_READ_AS = {
 }
 
 
-_KEY_HINT = "start the line with the field's name, then a colon and the value, e.g. title: Our garden"
+_KEY_HINT = (
+    "start the line with the field's name, then a colon and the value, e.g. title: Our garden"
+)
 
 
-def _key_problem(key_node: yaml.Node, path: FieldPath, parsed: ParsedFile, line: int) -> Problem | None:
+def _key_problem(
+    key_node: yaml.Node, path: FieldPath, parsed: ParsedFile, line: int
+) -> Problem | None:
     """Why a mapping key cannot be a field name, or None when it can."""
     where = field_name(path) or "front matter"
     if not isinstance(key_node, yaml.ScalarNode):
-        return Problem(parsed.path, line, where, "a field name must be a single word, not a list or group",
-                       _KEY_HINT)
+        return Problem(
+            parsed.path,
+            line,
+            where,
+            "a field name must be a single word, not a list or group",
+            _KEY_HINT,
+        )
     if key_node.tag == _MERGE_TAG:
-        return Problem(parsed.path, line, where, "a YAML merge key (<<) is not allowed",
-                       "write each field out in full")
+        return Problem(
+            parsed.path,
+            line,
+            where,
+            "a YAML merge key (<<) is not allowed",
+            "write each field out in full",
+        )
     if key_node.tag == _STR_TAG and not key_node.value.strip():
-        return Problem(parsed.path, line, where, "the field name before the colon is empty", _KEY_HINT)
+        return Problem(
+            parsed.path, line, where, "the field name before the colon is empty", _KEY_HINT
+        )
     if key_node.tag != _STR_TAG:
         shown = key_node.value or "(nothing)"
-        return Problem(parsed.path, line, where,
-                       f"“{shown}” before the colon is not a field name: YAML reads it as "
-                       f"{_KEY_READ_AS.get(key_node.tag, 'something other than text')}", _KEY_HINT)
+        return Problem(
+            parsed.path,
+            line,
+            where,
+            f"“{shown}” before the colon is not a field name: YAML reads it as "
+            f"{_KEY_READ_AS.get(key_node.tag, 'something other than text')}",
+            _KEY_HINT,
+        )
     return None
 
 
-def _index_nodes(node: yaml.Node, path: FieldPath, parsed: ParsedFile, problems: list[Problem],
-                 first_line: int, yaml_text: str) -> None:
+def _index_nodes(
+    node: yaml.Node,
+    path: FieldPath,
+    parsed: ParsedFile,
+    problems: list[Problem],
+    first_line: int,
+    yaml_text: str,
+) -> None:
     """Record each field's line; report and drop duplicate keys and keys that are not field
     names; note values cut short by a comment. (Recursion is bounded by ``MAX_DEPTH``.)"""
     if isinstance(node, yaml.MappingNode):
@@ -380,9 +517,15 @@ def _index_nodes(node: yaml.Node, path: FieldPath, parsed: ParsedFile, problems:
                 continue
             key = key_node.value
             if key in first_seen:
-                problems.append(Problem(parsed.path, line, field_name(path + (key,)),
-                                        f"is given twice (first on line {first_seen[key]})",
-                                        "keep only one; otherwise the last one silently wins"))
+                problems.append(
+                    Problem(
+                        parsed.path,
+                        line,
+                        field_name(path + (key,)),
+                        f"is given twice (first on line {first_seen[key]})",
+                        "keep only one; otherwise the last one silently wins",
+                    )
+                )
                 continue
             first_seen[key] = line
             kept.append((key_node, value_node))
@@ -400,7 +543,8 @@ def _index_nodes(node: yaml.Node, path: FieldPath, parsed: ParsedFile, problems:
             text=node.value,
             plain=plain,
             # Only the characters right after the value are looked at: linear in the file's size.
-            comment_after=plain and _COMMENT_AFTER.match(yaml_text, node.end_mark.index) is not None,
+            comment_after=plain
+            and _COMMENT_AFTER.match(yaml_text, node.end_mark.index) is not None,
         )
 
 
@@ -413,5 +557,3 @@ def field_name(path: FieldPath) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
-
-

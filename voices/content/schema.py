@@ -16,8 +16,9 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILES = {"story": "story.schema.json", "area": "area.schema.json"}
 
 
-def story_schema(known: dict[str, list[str]] | None = None,
-                 kinds_needing_consent: list[str] | None = None) -> dict[str, Any]:
+def story_schema(
+    known: dict[str, list[str]] | None = None, kinds_needing_consent: list[str] | None = None
+) -> dict[str, Any]:
     """JSON Schema of story front matter; ``known`` lists valid slugs per group."""
     schema = _base(StoryFrontMatter, "story", known)
     rules: list[dict[str, Any]] = [
@@ -27,19 +28,29 @@ def story_schema(known: dict[str, list[str]] | None = None,
             "else": {"required": ["title", "summary"], "not": {"required": ["withdrawn"]}},
         },
         {  # naming people means recording consent
-            "if": {"properties": {"people": {"type": "array", "minItems": 1}}, "required": ["people"]},
+            "if": {
+                "properties": {"people": {"type": "array", "minItems": 1}},
+                "required": ["people"],
+            },
             "then": {"required": ["consent"]},
         },
     ]
     if kinds_needing_consent:
-        rules.append({
-            "if": {"properties": {"kind": {"enum": sorted(kinds_needing_consent)}}, "required": ["kind"]},
-            "then": {"required": ["consent"]},
-        })
+        rules.append(
+            {
+                "if": {
+                    "properties": {"kind": {"enum": sorted(kinds_needing_consent)}},
+                    "required": ["kind"],
+                },
+                "then": {"required": ["consent"]},
+            }
+        )
     schema["allOf"] = rules
     media = schema["$defs"]["MediaItem"]
-    media["oneOf"] = [{"required": ["src"], "not": {"required": ["url"]}},
-                      {"required": ["url"], "not": {"required": ["src"]}}]
+    media["oneOf"] = [
+        {"required": ["src"], "not": {"required": ["url"]}},
+        {"required": ["url"], "not": {"required": ["src"]}},
+    ]
     return schema
 
 
@@ -53,19 +64,27 @@ def area_schema(known: dict[str, list[str]] | None = None) -> dict[str, Any]:
 def known_values(archive) -> dict[str, list[str]]:
     """Every value the archive knows, per group, to fill the schemas' lists."""
     taxonomy = archive.taxonomy
-    known = {group: [term.slug for term in getattr(taxonomy, group)]
-             for group in ("themes", "programmes", "kinds", "withdrawal_reasons", "consent_scopes")}
+    known = {
+        group: [term.slug for term in getattr(taxonomy, group)]
+        for group in ("themes", "programmes", "kinds", "withdrawal_reasons", "consent_scopes")
+    }
     known["areas"] = sorted(archive.areas)
     known["licences"] = sorted(archive.settings.licence_ids())
     return known
 
 
-def write_schemas(directory: Path, known: dict[str, list[str]] | None = None,
-                  kinds_needing_consent: list[str] | None = None) -> list[Path]:
+def write_schemas(
+    directory: Path,
+    known: dict[str, list[str]] | None = None,
+    kinds_needing_consent: list[str] | None = None,
+) -> list[Path]:
     """Write both schemas into ``directory``; return the files written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, schema in (("story", story_schema(known, kinds_needing_consent)), ("area", area_schema(known))):
+    for name, schema in (
+        ("story", story_schema(known, kinds_needing_consent)),
+        ("area", area_schema(known)),
+    ):
         target = directory / SCHEMA_FILES[name]
         target.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)

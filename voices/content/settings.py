@@ -22,11 +22,14 @@ from voices.content.reading import parse_yaml_file
 # feed, the structured data and the search index say so, all from here.
 LANGUAGE = "en-GB"
 
+
 def _check_pattern(value: str) -> str:
     try:
         re.compile(value)
     except re.error as error:
-        raise fail(f"is not a valid regular expression: {error}", "see docs/maintaining.md") from None
+        raise fail(
+            f"is not a valid regular expression: {error}", "see docs/maintaining.md"
+        ) from None
     return value
 
 
@@ -55,10 +58,16 @@ class ArchiveSettings(ContractModel):
     default_licence: Name
     licences: list[Licence] = Field(min_length=1)
     consent_reference: ConsentReferenceFormat
-    site_budget_mb: int = Field(900, ge=1, description="The build fails when the site grows past this "
-                                "(GitHub Pages refuses sites over 1 GB).")
-    contacts: dict[str, Any] = Field(default_factory=dict,
-                                     description="Names, addresses and contacts quoted in the policy pages.")
+    site_budget_mb: int = Field(
+        900,
+        ge=1,
+        description="The build fails when the site grows past this "
+        "(GitHub Pages refuses sites over 1 GB).",
+    )
+    contacts: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Names, addresses and contacts quoted in the policy pages.",
+    )
 
     def licence_ids(self) -> frozenset[str]:
         return frozenset(licence.id for licence in self.licences)
@@ -80,8 +89,15 @@ def load_settings(file: Path, path: str) -> tuple[ArchiveSettings | None, list[P
     except ValidationError as error:
         return None, problems + problems_from_validation_error(error, parsed, ArchiveSettings)
     if settings.default_licence not in settings.licence_ids():
-        problems.append(Problem(path, parsed.line_of(("default_licence",)), "default_licence",
-                                f"“{settings.default_licence}” is not in licences", "add it to licences"))
+        problems.append(
+            Problem(
+                path,
+                parsed.line_of(("default_licence",)),
+                "default_licence",
+                f"“{settings.default_licence}” is not in licences",
+                "add it to licences",
+            )
+        )
     return settings, problems
 
 
@@ -112,5 +128,7 @@ def site_url_conflict(site_url: str, config_file: str, declared: object) -> str 
         return None
     if isinstance(declared, str) and declared.rstrip("/") == site_url.rstrip("/"):
         return None
-    return (f"{config_file}: site_url: {declared} is not archive.yml's site_url ({site_url}); "
-            f"the site's address is set in archive.yml only: remove site_url from {config_file}")
+    return (
+        f"{config_file}: site_url: {declared} is not archive.yml's site_url ({site_url}); "
+        f"the site's address is set in archive.yml only: remove site_url from {config_file}"
+    )

@@ -64,11 +64,25 @@ def load_taxonomy(file: Path, path: str) -> tuple[Taxonomy | None, list[Problem]
         seen: set[str] = set()
         for index, term in enumerate(getattr(taxonomy, group)):
             if term.slug in RESERVED_SLUGS and group in BROWSE_GROUPS:
-                problems.append(Problem(path, parsed.line_of((group, index, "slug")), f"{group}[{index + 1}].slug",
-                                        f"“{term.slug}” cannot be a slug: /{group}/{term.slug}/ is the list of "
-                                        f"all {group}", "give the entry a name of its own"))
+                problems.append(
+                    Problem(
+                        path,
+                        parsed.line_of((group, index, "slug")),
+                        f"{group}[{index + 1}].slug",
+                        f"“{term.slug}” cannot be a slug: /{group}/{term.slug}/ is the list of "
+                        f"all {group}",
+                        "give the entry a name of its own",
+                    )
+                )
             if term.slug in seen:
-                problems.append(Problem(path, parsed.line_of((group, index, "slug")), f"{group}[{index + 1}].slug",
-                                        f"“{term.slug}” is listed twice", "give each entry its own slug"))
+                problems.append(
+                    Problem(
+                        path,
+                        parsed.line_of((group, index, "slug")),
+                        f"{group}[{index + 1}].slug",
+                        f"“{term.slug}” is listed twice",
+                        "give each entry its own slug",
+                    )
+                )
             seen.add(term.slug)
     return taxonomy, problems

@@ -9,8 +9,14 @@ from urllib.parse import urlsplit
 MAX_URL_LENGTH = 2000
 # Characters a web address never holds as they are (a browser's address bar shows them encoded):
 # they could end a link, an attribute or a Markdown construct early where the address is written.
-_URL_REFUSED = {'"': "a double quote", "'": "a quote", "`": "a backtick", "<": "an angle bracket",
-                ">": "an angle bracket", "\\": "a backslash"}
+_URL_REFUSED = {
+    '"': "a double quote",
+    "'": "a quote",
+    "`": "a backtick",
+    "<": "an angle bracket",
+    ">": "an angle bracket",
+    "\\": "a backslash",
+}
 _TOP_LEVEL = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
 URL_HINT = "copy the whole address from the browser's address bar; it starts with https://"
 
@@ -29,8 +35,11 @@ def web_url_problem(url: str) -> str | None:
         if character in _URL_REFUSED:
             return f"it contains {_URL_REFUSED[character]} ({character})"
         if unicodedata.category(character)[0] in "CZ":  # controls, format characters, spaces
-            return ("it contains a space" if character == " "
-                    else f"it contains an invisible character or space (U+{ord(character):04X})")
+            return (
+                "it contains a space"
+                if character == " "
+                else f"it contains an invisible character or space (U+{ord(character):04X})"
+            )
     if not url.lower().startswith(("https://", "http://")):
         return "it does not start with https:// or http://"
     depth = 0

@@ -64,8 +64,12 @@ def read_choices(root: Path) -> Choices:
     areas = {entry.slug for entry in find_content_files(root / AREAS_DIR, root)[0]}
     taken = {entry.slug for entry in find_content_files(root / STORIES_DIR, root)[0]}
     taken |= {slug for path in read_registry(root) if (slug := story_slug(path)) is not None}
-    return Choices(frozenset(areas), frozenset(taxonomy.labels("themes")),
-                   frozenset(taxonomy.labels("kinds")), frozenset(taken))
+    return Choices(
+        frozenset(areas),
+        frozenset(taxonomy.labels("themes")),
+        frozenset(taxonomy.labels("kinds")),
+        frozenset(taken),
+    )
 
 
 def answer_problems(answers: StoryAnswers, choices: Choices) -> dict[str, str]:
@@ -87,17 +91,25 @@ def answer_problems(answers: StoryAnswers, choices: Choices) -> dict[str, str]:
         if theme not in choices.themes:
             found["theme"] = f"“{theme}” is not a theme ({did_you_mean(theme, choices.themes)})"
     if not _DATE.match(answers.date.strip()):
-        found["date"] = f"“{answers.date}” is not a date: write YYYY-MM-DD, or YYYY-MM or YYYY when the day is not known"
+        found["date"] = (
+            f"“{answers.date}” is not a date: write YYYY-MM-DD, or YYYY-MM or YYYY when the day is not known"
+        )
     if choices.kinds and answers.kind not in choices.kinds:
-        found["kind"] = f"“{answers.kind}” is not a kind ({did_you_mean(answers.kind, choices.kinds)})"
+        found["kind"] = (
+            f"“{answers.kind}” is not a kind ({did_you_mean(answers.kind, choices.kinds)})"
+        )
     if len(answers.summary) > 300:
         found["summary"] = f"is {len(answers.summary)} characters long; keep it to 300"
     if answers.slug:
         if not _SLUG.match(answers.slug):
-            found["slug"] = (f"“{answers.slug}” is not a slug: lowercase letters, digits and single hyphens, "
-                             f"e.g. {slugify(answers.slug) or 'a-short-name'}")
+            found["slug"] = (
+                f"“{answers.slug}” is not a slug: lowercase letters, digits and single hyphens, "
+                f"e.g. {slugify(answers.slug) or 'a-short-name'}"
+            )
         elif answers.slug in choices.taken:
-            found["slug"] = f"“{answers.slug}” is already used by a story, or was used before; choose another"
+            found["slug"] = (
+                f"“{answers.slug}” is already used by a story, or was used before; choose another"
+            )
     return found
 
 
@@ -138,7 +150,9 @@ def fill_template(template: str, answers: StoryAnswers, today: date) -> str:
         replacements["summary"] = _quoted(answers.summary)
     lines = template.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise ScaffoldError(f"{TEMPLATE} does not start with its front matter (---); restore it from git")
+        raise ScaffoldError(
+            f"{TEMPLATE} does not start with its front matter (---); restore it from git"
+        )
     done: set[str] = set()
     out: list[str] = []
     closed = False
@@ -155,16 +169,22 @@ def fill_template(template: str, answers: StoryAnswers, today: date) -> str:
             elif line.startswith(SCHEMA_LINE) and answers.folder:
                 line = line.replace("=../", "=../../", 1)  # index.md sits one folder deeper
             elif line.startswith("# STORY TEMPLATE:"):
-                line = (f"# Started with `voices new` on {today.isoformat()} from {TEMPLATE}. It is a draft: "
-                        "finish it, then set status: published.")
+                line = (
+                    f"# Started with `voices new` on {today.isoformat()} from {TEMPLATE}. It is a draft: "
+                    "finish it, then set status: published."
+                )
         out.append(line)
     missing = set(replacements) - done
     if missing:
-        raise ScaffoldError(f"{TEMPLATE} has no {', '.join(sorted(missing))} line to fill in; restore it from git")
+        raise ScaffoldError(
+            f"{TEMPLATE} has no {', '.join(sorted(missing))} line to fill in; restore it from git"
+        )
     return "\n".join(out)
 
 
-def new_story(root: Path, answers: StoryAnswers, today: date | None = None) -> tuple[Path, list[Problem]]:
+def new_story(
+    root: Path, answers: StoryAnswers, today: date | None = None
+) -> tuple[Path, list[Problem]]:
     """Write the new story (``stories/<slug>.md``, or ``stories/<slug>/index.md`` for a folder)
     and check it; return its file and the problems found in it."""
     choices = read_choices(root)
@@ -176,7 +196,11 @@ def new_story(root: Path, answers: StoryAnswers, today: date | None = None) -> t
         raise ScaffoldError(f"{TEMPLATE} is missing; restore it from git")
     slug = answers.slug or choose_slug(answers.title, choices.taken)
     text = fill_template(template_file.read_text(encoding="utf-8"), answers, today or date.today())
-    target = root / STORIES_DIR / slug / "index.md" if answers.folder else root / STORIES_DIR / f"{slug}.md"
+    target = (
+        root / STORIES_DIR / slug / "index.md"
+        if answers.folder
+        else root / STORIES_DIR / f"{slug}.md"
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     path = target.relative_to(root).as_posix()

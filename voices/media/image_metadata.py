@@ -8,10 +8,22 @@ from typing import Any
 from PIL import Image, IptcImagePlugin
 
 # Where private details live beyond the EXIF tags below, as they appear in XMP text.
-_XMP_LOCATION = (b"exif:gps", b"gpslatitude", b"gpslongitude", b"iptc4xmpcore:location",
-                 b"iptc4xmpext:locationcreated", b"iptc4xmpext:locationshown", b"photoshop:city")
-_XMP_OWNER = (b"<dc:creator", b"aux:serialnumber", b"aux:ownername", b"exifex:bodyserialnumber",
-              b"exifex:cameraownername")
+_XMP_LOCATION = (
+    b"exif:gps",
+    b"gpslatitude",
+    b"gpslongitude",
+    b"iptc4xmpcore:location",
+    b"iptc4xmpext:locationcreated",
+    b"iptc4xmpext:locationshown",
+    b"photoshop:city",
+)
+_XMP_OWNER = (
+    b"<dc:creator",
+    b"aux:serialnumber",
+    b"aux:ownername",
+    b"exifex:bodyserialnumber",
+    b"exifex:cameraownername",
+)
 # IPTC IIM city, sub-location and province/state; a country alone says little.
 _IPTC_LOCATION = ((2, 90), (2, 92), (2, 95))
 _EXIF_OWNER = (0x013B, 0x9C9D)  # Artist, Windows XPAuthor
@@ -20,6 +32,7 @@ _GPS_IFD, _EXIF_IFD, _ORIENTATION = 0x8825, 0x8769, 0x0112
 # What a file with no metadata may still hold in Pillow's info (JPEG segments it always writes).
 _PLAIN_JPEG_SEGMENTS = ("APP0", "APP14")
 # --- what an image carries -----------------------------------------------------------------
+
 
 def _exif(image: Image.Image) -> Image.Exif:
     try:
@@ -54,8 +67,11 @@ def _xmp(image: Image.Image) -> bytes:
     """Every XMP packet Pillow found, lowercased for searching."""
     packets = [image.info.get(key) for key in ("xmp", "XML:com.adobe.xmp")]
     packets.append(getattr(image, "tag_v2", {}).get(700))  # TIFF keeps XMP in tag 700
-    text = b"".join(p.encode("utf-8", "ignore") if isinstance(p, str) else p
-                    for p in packets if isinstance(p, (bytes, str)))
+    text = b"".join(
+        p.encode("utf-8", "ignore") if isinstance(p, str) else p
+        for p in packets
+        if isinstance(p, (bytes, str))
+    )
     return text.lower()
 
 
@@ -73,19 +89,34 @@ def private_data(image: Image.Image) -> tuple[bool, bool]:
     xmp = _xmp(image)
     gps = _ifd(exif, _GPS_IFD)
     camera = _ifd(exif, _EXIF_IFD)
-    location = (any(tag != 0 for tag in gps)  # tag 0 is GPSVersionID: no position on its own
-                or any(marker in xmp for marker in _XMP_LOCATION) or _iptc_location(image))
-    owner = (any(_filled(exif.get(tag)) for tag in _EXIF_OWNER)
-             or any(_filled(camera.get(tag)) for tag in _EXIF_IFD_OWNER)
-             or any(marker in xmp for marker in _XMP_OWNER))
+    location = (
+        any(tag != 0 for tag in gps)  # tag 0 is GPSVersionID: no position on its own
+        or any(marker in xmp for marker in _XMP_LOCATION)
+        or _iptc_location(image)
+    )
+    owner = (
+        any(_filled(exif.get(tag)) for tag in _EXIF_OWNER)
+        or any(_filled(camera.get(tag)) for tag in _EXIF_IFD_OWNER)
+        or any(marker in xmp for marker in _XMP_OWNER)
+    )
     return location, owner
 
 
 def carries_metadata(image: Image.Image) -> bool:
     """Anything beyond pixels that scrubbing would remove (so a clean file is left alone)."""
     info = image.info
-    if any(info.get(key) for key in ("exif", "xmp", "XML:com.adobe.xmp", "photoshop", "comment",
-                                     "icc_profile", "metadata")):
+    if any(
+        info.get(key)
+        for key in (
+            "exif",
+            "xmp",
+            "XML:com.adobe.xmp",
+            "photoshop",
+            "comment",
+            "icc_profile",
+            "metadata",
+        )
+    ):
         return True
     if len(_exif(image)) or getattr(image, "text", None):  # PNG text chunks
         return True

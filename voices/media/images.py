@@ -39,22 +39,45 @@ else:
 HEIF_AVAILABLE = pillow_heif is not None
 
 MB = 1024 * 1024
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".avif",
-                            ".tif", ".tiff", ".bmp", ".svg", ".svgz"})
+IMAGE_SUFFIXES = frozenset(
+    {
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".webp",
+        ".gif",
+        ".heic",
+        ".heif",
+        ".avif",
+        ".tif",
+        ".tiff",
+        ".bmp",
+        ".svg",
+        ".svgz",
+    }
+)
 # Only these decoders are tried: Pillow would otherwise hand an .eps to Ghostscript. (JPEG also
 # opens MPO, the multi-picture JPEG some cameras write.)
 _FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "AVIF", "TIFF", "BMP")
 _HEIC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"})
 _SMALLER_COPY = "export a smaller copy, e.g. a JPEG 4000 pixels wide"
-_NOT_AN_IMAGE = ("is not an image Pillow can read",
-                 "use a JPEG, PNG, WebP or HEIC file; if it is one, it may be damaged: export it again")
+_NOT_AN_IMAGE = (
+    "is not an image Pillow can read",
+    "use a JPEG, PNG, WebP or HEIC file; if it is one, it may be damaged: export it again",
+)
 SCRUB_HINT = "run: voices scrub {path} — or strip location before uploading (see the guide)"
-MEDIA_HINT = ("remove it before uploading: export again without location, or run "
-              "ffmpeg -i IN -map_metadata -1 -c copy OUT (see the guide)")
-PDF_HINT = ("export the PDF again without its metadata, e.g. with your PDF editor's "
-            "“remove hidden information” (see the guide)")
-DOCUMENT_HINT = ("remove it before uploading: in Word or LibreOffice use “Inspect document” / “remove "
-                 "personal information”, and put in photos exported without location (see the guide)")
+MEDIA_HINT = (
+    "remove it before uploading: export again without location, or run "
+    "ffmpeg -i IN -map_metadata -1 -c copy OUT (see the guide)"
+)
+PDF_HINT = (
+    "export the PDF again without its metadata, e.g. with your PDF editor's "
+    "“remove hidden information” (see the guide)"
+)
+DOCUMENT_HINT = (
+    "remove it before uploading: in Word or LibreOffice use “Inspect document” / “remove "
+    "personal information”, and put in photos exported without location (see the guide)"
+)
 _PICTURE_KINDS = frozenset({"jpeg", "png", "webp", "gif", "tiff", "bmp"})
 
 
@@ -74,8 +97,14 @@ class ImageSettings:
 
     def fingerprint(self) -> str:
         """What changes the copies' bytes (the limits only decide what is accepted)."""
-        return json.dumps({"widths": sorted(self.widths), "webp": self.webp_quality,
-                           "jpeg": self.jpeg_quality, "version": self.version})
+        return json.dumps(
+            {
+                "widths": sorted(self.widths),
+                "webp": self.webp_quality,
+                "jpeg": self.jpeg_quality,
+                "version": self.version,
+            }
+        )
 
 
 DEFAULT_SETTINGS = ImageSettings()
@@ -119,6 +148,7 @@ def encode_count() -> int:
 
 # --- opening safely ------------------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def _pillow_guard(settings: ImageSettings) -> Iterator[None]:
     """Pillow's bomb check with our pixel budget as its limit.
@@ -142,8 +172,10 @@ def _too_many_pixels(settings: ImageSettings, size: tuple[int, int] | None = Non
     limit = f"{settings.max_pixels / 1e6:g} megapixels"
     if size:
         return ImageProblem(f"is {size[0]}×{size[1]} pixels, over the {limit} limit", _SMALLER_COPY)
-    return ImageProblem(f"has too many pixels to open safely (over {limit}): it could be a "
-                        "decompression bomb", _SMALLER_COPY)
+    return ImageProblem(
+        f"has too many pixels to open safely (over {limit}): it could be a decompression bomb",
+        _SMALLER_COPY,
+    )
 
 
 def _precheck(path: Path, settings: ImageSettings) -> None:
@@ -153,18 +185,24 @@ def _precheck(path: Path, settings: ImageSettings) -> None:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError as error:
-        raise ImageProblem(f"cannot be read ({error.strerror or error})",
-                           "check that the file is there and readable") from None
+        raise ImageProblem(
+            f"cannot be read ({error.strerror or error})",
+            "check that the file is there and readable",
+        ) from None
     suffix = path.suffix.lower()
     if suffix in (".svg", ".svgz") or (head.lstrip()[:1] == b"<" and b"<svg" in head.lower()):
         raise ImageProblem("SVG is refused: it can carry script", "export a PNG")
     if size > settings.max_bytes:
-        raise ImageProblem(f"is {size / MB:.1f} MB; an image can be at most {settings.max_bytes / MB:g} MB",
-                           _SMALLER_COPY)
+        raise ImageProblem(
+            f"is {size / MB:.1f} MB; an image can be at most {settings.max_bytes / MB:g} MB",
+            _SMALLER_COPY,
+        )
     is_heic = (head[4:8] == b"ftyp" and head[8:12] in _HEIC_BRANDS) or suffix in (".heic", ".heif")
     if is_heic and not HEIF_AVAILABLE:
-        raise ImageProblem("is a HEIC photo, and reading HEIC needs the pillow-heif package",
-                           "install pillow-heif (it is in requirements.lock), or export the photo as JPEG")
+        raise ImageProblem(
+            "is a HEIC photo, and reading HEIC needs the pillow-heif package",
+            "install pillow-heif (it is in requirements.lock), or export the photo as JPEG",
+        )
 
 
 def _open(path: Path, settings: ImageSettings) -> Image.Image:
@@ -183,14 +221,18 @@ def _open(path: Path, settings: ImageSettings) -> Image.Image:
     return image
 
 
-def _decode(image: Image.Image, settings: ImageSettings, fit: tuple[int, int] | None = None) -> None:
+def _decode(
+    image: Image.Image, settings: ImageSettings, fit: tuple[int, int] | None = None
+) -> None:
     """Decode the pixels, so a damaged file is found now. With ``fit`` (upright size), a JPEG is
     decoded at 1/2, 1/4 or 1/8 scale when that still covers it: a 50 MP photo made into 1600
     pixels wide copies then decodes in a fraction of the time and memory."""
     try:
         if fit and image.format in ("JPEG", "MPO"):
             width, height = fit
-            image.draft(None, (height, width) if orientation(image) in (5, 6, 7, 8) else (width, height))
+            image.draft(
+                None, (height, width) if orientation(image) in (5, 6, 7, 8) else (width, height)
+            )
         image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels(settings) from None
@@ -222,8 +264,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if icc and image.mode in ("RGB", "RGBA", "CMYK", "L"):
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(image, source, _SRGB,
-                                             outputMode="RGBA" if image.mode == "RGBA" else "RGB")
+            return ImageCms.profileToProfile(
+                image, source, _SRGB, outputMode="RGBA" if image.mode == "RGBA" else "RGB"
+            )
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # a broken or mismatched profile: fall back to the plain conversion
     return image.convert("RGB") if image.mode == "CMYK" else image
@@ -248,6 +291,7 @@ def _fresh(image: Image.Image) -> Image.Image:
 
 
 # --- public API ----------------------------------------------------------------------------
+
 
 def inspect_image(path: Path, settings: ImageSettings = DEFAULT_SETTINGS) -> ImageInfo | str:
     """What an original image is, or a plain-English problem (never an exception)."""
@@ -274,7 +318,9 @@ def target_sizes(width: int, height: int, widths: tuple[int, ...]) -> list[tuple
     return [(w, max(1, round(height * w / width))) for w in sorted(chosen)]
 
 
-def process_image(source: Path, out_dir: Path, settings: ImageSettings, cache_dir: Path) -> list[Variant]:
+def process_image(
+    source: Path, out_dir: Path, settings: ImageSettings, cache_dir: Path
+) -> list[Variant]:
     """Write the site copies of ``source`` into ``out_dir``: per width a WebP and a JPEG (or a PNG
     when the image has transparency), named ``<stem>-<width>.<ext>``. An animation gives its
     first frame.
@@ -294,7 +340,9 @@ def process_image(source: Path, out_dir: Path, settings: ImageSettings, cache_di
         name = f"{source.stem}-{record['width']}{record['suffix']}"
         # Copied, not hard-linked: something writing into a published file must not alter the cache.
         shutil.copyfile(entry / record["file"], out_dir / name)
-        variants.append(Variant(record["width"], record["height"], name, record["mime"], record["bytes"]))
+        variants.append(
+            Variant(record["width"], record["height"], name, record["mime"], record["bytes"])
+        )
     return variants
 
 
@@ -354,17 +402,34 @@ def _encode(source: Path, work: Path, settings: ImageSettings) -> list[dict[str,
     if transparent:
         formats.append(("PNG", ".png", "image/png", {"optimize": True}))
     else:
-        formats.append(("JPEG", ".jpg", "image/jpeg",
-                        {"quality": settings.jpeg_quality, "optimize": True, "progressive": True}))
+        formats.append(
+            (
+                "JPEG",
+                ".jpg",
+                "image/jpeg",
+                {"quality": settings.jpeg_quality, "optimize": True, "progressive": True},
+            )
+        )
     records = []
     for w, h in sizes:
-        resized = picture if picture.size == (w, h) else \
-            picture.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        resized = (
+            picture
+            if picture.size == (w, h)
+            else picture.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        )
         for format_, suffix, mime, options in formats:
             name = f"{w}{suffix}"
             resized.save(work / name, format_, **options, **no_metadata)
-            records.append({"width": w, "height": h, "file": name, "suffix": suffix, "mime": mime,
-                            "bytes": (work / name).stat().st_size})
+            records.append(
+                {
+                    "width": w,
+                    "height": h,
+                    "file": name,
+                    "suffix": suffix,
+                    "mime": mime,
+                    "bytes": (work / name).stat().st_size,
+                }
+            )
     return records
 
 
@@ -379,11 +444,19 @@ def picture_html(variants: list[Variant], alt: str, sizes: str = "100vw", lazy: 
         return html.escape(", ".join(f"{quote(v.path)} {v.width}w" for v in items))
 
     largest, middle = fallback[-1], fallback[len(fallback) // 2]
-    source = (f'<source type="image/webp" srcset="{srcset(webp)}" sizes="{html.escape(sizes)}">'
-              if webp else "")
-    attributes = [f'src="{html.escape(quote(middle.path))}"', f'srcset="{srcset(fallback)}"',
-                  f'sizes="{html.escape(sizes)}"', f'width="{largest.width}"', f'height="{largest.height}"',
-                  f'alt="{html.escape(alt)}"']
+    source = (
+        f'<source type="image/webp" srcset="{srcset(webp)}" sizes="{html.escape(sizes)}">'
+        if webp
+        else ""
+    )
+    attributes = [
+        f'src="{html.escape(quote(middle.path))}"',
+        f'srcset="{srcset(fallback)}"',
+        f'sizes="{html.escape(sizes)}"',
+        f'width="{largest.width}"',
+        f'height="{largest.height}"',
+        f'alt="{html.escape(alt)}"',
+    ]
     if lazy:
         attributes += ['loading="lazy"', 'decoding="async"']
     return f"<picture>{source}<img {' '.join(attributes)}></picture>"

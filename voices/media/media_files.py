@@ -48,12 +48,14 @@ MEDIA_SUFFIXES = frozenset({".mp4", ".m4v", ".m4a", ".mov", ".3gp", ".mp3"})
 PDF_SUFFIXES = frozenset({".pdf"})
 LOCATION_MESSAGE = "carries location (GPS) data"
 
-TOO_PACKED_MESSAGE = ("is packed too tightly to check safely (it unpacks to far more than its size, "
-                      "as a decompression bomb does)")
+TOO_PACKED_MESSAGE = (
+    "is packed too tightly to check safely (it unpacks to far more than its size, "
+    "as a decompression bomb does)"
+)
 
 
 def media_location_problem(path: Path) -> str | None:
-    """"carries location (GPS) data" when an audio or video file records where it was made."""
+    """ "carries location (GPS) data" when an audio or video file records where it was made."""
     try:
         with path.open("rb") as handle:
             head = handle.read(12)
@@ -69,7 +71,7 @@ def media_location_problem(path: Path) -> str | None:
 
 
 def pdf_metadata_problem(path: Path) -> str | None:
-    """"carries location (GPS) data" when a PDF holds GPS metadata, its own or a placed photo's."""
+    """ "carries location (GPS) data" when a PDF holds GPS metadata, its own or a placed photo's."""
     try:
         with path.open("rb") as handle:
             if b"%PDF-" not in handle.read(1024):
@@ -88,8 +90,11 @@ _MAX_INFLATE = 64 * 1024 * 1024  # what one compressed stream or ZIP member may 
 _MAX_INFLATE_TOTAL = 256 * 1024 * 1024  # and all of a file's together
 _MAX_MEMBERS = 5000
 _MAX_NESTING = 2  # a document inside a document inside a document is read; deeper is not
-_XMP_GPS_RE = re.compile(rb"exif:gps|gpslatitude|gpslongitude|gpscoordinates|iptc4xmpext:locationcreated"
-                         rb"|iptc4xmpext:locationshown|iptc4xmpcore:location", re.IGNORECASE)
+_XMP_GPS_RE = re.compile(
+    rb"exif:gps|gpslatitude|gpslongitude|gpscoordinates|iptc4xmpext:locationcreated"
+    rb"|iptc4xmpext:locationshown|iptc4xmpcore:location",
+    re.IGNORECASE,
+)
 _PDF_GPS_RE = re.compile(rb"/gps", re.IGNORECASE)
 _EXIF_START = b"Exif\0\0"
 # A comment whose key names a place: Vorbis/Opus/FLAC comments (KEY=value), Matroska tag names.
@@ -159,7 +164,7 @@ def _embedded_location(data: bytes | mmap.mmap) -> bool:
         return True
     found = data.find(_EXIF_START, 0, end)
     while found != -1:
-        if tiff_has_gps(bytes(data[found + 6:found + 6 + 65536])):
+        if tiff_has_gps(bytes(data[found + 6 : found + 6 + 65536])):
             return True
         found = data.find(_EXIF_START, found + 1, end)
     return False
@@ -181,7 +186,7 @@ def _jpeg(data, budget: _Budget, depth: int) -> bool:
         if marker in (0xDA, 0xD9):  # the picture data starts (or the file ends): no more segments
             return False
         length = struct.unpack_from(">H", data, position + 2)[0]
-        segment = bytes(data[position + 4:position + 2 + length])
+        segment = bytes(data[position + 4 : position + 2 + length])
         if segment.startswith(_EXIF_START) and tiff_has_gps(segment[6:]):
             return True
         if 0xE0 <= marker <= 0xEF and _XMP_GPS_RE.search(segment):
@@ -197,7 +202,7 @@ def _png(data, budget: _Budget, depth: int) -> bool:
     position = 8
     while position + 8 <= len(data):
         length, kind = struct.unpack_from(">I4s", data, position)
-        body = bytes(data[position + 8:position + 8 + length])
+        body = bytes(data[position + 8 : position + 8 + length])
         if kind == b"eXIf" and tiff_has_gps(body.removeprefix(_EXIF_START)):
             return True
         if kind in (b"tEXt", b"zTXt", b"iTXt"):
@@ -215,7 +220,10 @@ def _png_text(kind: bytes, body: bytes, budget: _Budget) -> bytes:
     if kind == b"zTXt":
         return keyword + b" " + _inflate(rest[1:], budget)
     if kind == b"iTXt" and len(rest) >= 2:
-        compressed, text = rest[0], rest[2:].split(b"\0", 2)[-1]  # skip language and translated keyword
+        compressed, text = (
+            rest[0],
+            rest[2:].split(b"\0", 2)[-1],
+        )  # skip language and translated keyword
         return keyword + b" " + (_inflate(text, budget) if compressed else text)
     return body
 
@@ -227,7 +235,7 @@ def _raw_profile_has_gps(text: bytes) -> bool:
     digits = re.sub(rb"[^0-9a-fA-F]", b"", text.split(b"\n", 3)[-1])
     block = bytes.fromhex(digits[: len(digits) // 2 * 2].decode())
     start = block.find(_EXIF_START)
-    return tiff_has_gps(block[start + 6:] if start != -1 else block)
+    return tiff_has_gps(block[start + 6 :] if start != -1 else block)
 
 
 def _riff(data, budget: _Budget, depth: int) -> bool:
@@ -236,10 +244,12 @@ def _riff(data, budget: _Budget, depth: int) -> bool:
     while position + 8 <= len(data):
         kind, length = struct.unpack_from("<4sI", data, position)
         if kind not in (b"data", b"VP8 ", b"VP8L", b"ANMF", b"ALPH"):
-            body = bytes(data[position + 8:position + 8 + min(length, _MAX_INFLATE)])
+            body = bytes(data[position + 8 : position + 8 + min(length, _MAX_INFLATE)])
             if kind == b"EXIF" and tiff_has_gps(body.removeprefix(_EXIF_START)):
                 return True
-            if _XMP_GPS_RE.search(body) or (kind in (b"LIST", b"iXML", b"bext") and _PLACE_KEY.search(body)):
+            if _XMP_GPS_RE.search(body) or (
+                kind in (b"LIST", b"iXML", b"bext") and _PLACE_KEY.search(body)
+            ):
                 return True
         position += 8 + length + (length & 1)
     return False
@@ -253,7 +263,9 @@ def _id3(data, budget: _Budget, depth: int) -> bool:
     if id3_location(_file_like(data)):
         return True
     after = 10 + syncsafe(bytes(data[6:10]))  # FLAC may sit behind an ID3 tag
-    return bytes(data[after:after + 4]) == b"fLaC" and _flac(bytes(data[after:after + MAX_ID3]), budget, depth)
+    return bytes(data[after : after + 4]) == b"fLaC" and _flac(
+        bytes(data[after : after + MAX_ID3]), budget, depth
+    )
 
 
 def _file_like(data) -> BinaryIO:
@@ -275,8 +287,8 @@ class _MappedFile(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        chunk = self.data[self.position:self.position + len(buffer)]
-        buffer[:len(chunk)] = chunk
+        chunk = self.data[self.position : self.position + len(buffer)]
+        buffer[: len(chunk)] = chunk
         self.position += len(chunk)
         return len(chunk)
 
@@ -294,8 +306,10 @@ def _flac(data, budget: _Budget, depth: int) -> bool:
     position = 4
     while position + 4 <= len(data):
         header = data[position]
-        length = int.from_bytes(bytes(data[position + 1:position + 4]), "big")
-        if header & 0x7F == 4 and _comments_name_a_place(bytes(data[position + 4:position + 4 + length])):
+        length = int.from_bytes(bytes(data[position + 1 : position + 4]), "big")
+        if header & 0x7F == 4 and _comments_name_a_place(
+            bytes(data[position + 4 : position + 4 + length])
+        ):
             return True
         if header & 0x80:  # the last block
             return False
@@ -305,10 +319,10 @@ def _flac(data, budget: _Budget, depth: int) -> bool:
 
 def _ogg(data, budget: _Budget, depth: int) -> bool:
     """Vorbis, Opus, Theora and FLAC-in-Ogg comment headers, in the first pages of the file."""
-    head = bytes(data[:4 * 1024 * 1024])
+    head = bytes(data[: 4 * 1024 * 1024])
     for mark in (b"\x03vorbis", b"OpusTags", b"\x81theora"):
         found = head.find(mark)
-        if found != -1 and _comments_name_a_place(head[found + len(mark):]):
+        if found != -1 and _comments_name_a_place(head[found + len(mark) :]):
             return True
     return False
 
@@ -320,9 +334,13 @@ def _comments_name_a_place(block: bytes) -> bool:
     for match in _PLACE_KEY.finditer(block):
         start = match.start()
         equals = block.find(b"=", match.end(), match.end() + 64)
-        if start < 4 or equals == -1 or not re.fullmatch(rb"[\x20-\x3c\x3e-\x7d]*", block[match.end():equals]):
+        if (
+            start < 4
+            or equals == -1
+            or not re.fullmatch(rb"[\x20-\x3c\x3e-\x7d]*", block[match.end() : equals])
+        ):
             continue
-        length = int.from_bytes(block[start - 4:start], "little")
+        length = int.from_bytes(block[start - 4 : start], "little")
         if equals - start < length < 16 * 1024 * 1024:  # the key starts a comment of that length
             return True
     return False
@@ -350,11 +368,11 @@ def _ebml_string(data, position: int) -> bytes:
     if not width:
         return b""
     value = first & (0xFF >> width)
-    for byte in bytes(data[position + 1:position + width]):
+    for byte in bytes(data[position + 1 : position + width]):
         value = value << 8 | byte
     if not 0 < value <= 256:
         return b""
-    text = bytes(data[position + width:position + width + value])
+    text = bytes(data[position + width : position + width + value])
     return text if re.fullmatch(rb"[\x20-\x7e]+", text) else b""
 
 
@@ -366,15 +384,24 @@ def _pdf(data, budget: _Budget, depth: int) -> bool:
     for match in re.finditer(rb"stream\r?\n", data[:end] if isinstance(data, bytes) else data):
         if match.start() >= end:
             break
-        dictionary = bytes(data[max(0, match.start() - 2048):match.start()])
-        dictionary = dictionary[dictionary.rfind(b"<<"):] if b"<<" in dictionary else dictionary
-        if b"/FlateDecode" not in dictionary and b"/Fl " not in dictionary and b"/Fl/" not in dictionary \
-                and b"/Fl]" not in dictionary:
+        dictionary = bytes(data[max(0, match.start() - 2048) : match.start()])
+        dictionary = dictionary[dictionary.rfind(b"<<") :] if b"<<" in dictionary else dictionary
+        if (
+            b"/FlateDecode" not in dictionary
+            and b"/Fl " not in dictionary
+            and b"/Fl/" not in dictionary
+            and b"/Fl]" not in dictionary
+        ):
             continue
         stop = data.find(b"endstream", match.end(), match.end() + _MAX_INFLATE)
-        inflated = _inflate(data[match.end():stop if stop != -1 else match.end() + _MAX_INFLATE], budget)
-        if inflated and (_PDF_GPS_RE.search(inflated) or _XMP_GPS_RE.search(inflated)
-                         or _embedded_location(inflated)):
+        inflated = _inflate(
+            data[match.end() : stop if stop != -1 else match.end() + _MAX_INFLATE], budget
+        )
+        if inflated and (
+            _PDF_GPS_RE.search(inflated)
+            or _XMP_GPS_RE.search(inflated)
+            or _embedded_location(inflated)
+        ):
             return True
     return False
 
@@ -413,5 +440,16 @@ def _zip(data, budget: _Budget, depth: int) -> bool:
     return False
 
 
-_WALKERS = {"jpeg": _jpeg, "png": _png, "webp": _riff, "wav": _riff, "iso": _iso, "id3": _id3,
-            "flac": _flac, "ogg": _ogg, "matroska": _matroska, "pdf": _pdf, "zip": _zip}
+_WALKERS = {
+    "jpeg": _jpeg,
+    "png": _png,
+    "webp": _riff,
+    "wav": _riff,
+    "iso": _iso,
+    "id3": _id3,
+    "flac": _flac,
+    "ogg": _ogg,
+    "matroska": _matroska,
+    "pdf": _pdf,
+    "zip": _zip,
+}

@@ -16,13 +16,24 @@ _CHUNK = 1024 * 1024
 _MAX_DEPTH = 8
 _XMP_GPS = (b"exif:gps", b"gpslatitude", b"gpslongitude")
 _PDF_MARKERS = (*_XMP_GPS, b"/gps")
-PARSE_ERRORS = (OSError, ValueError, struct.error, IndexError, OverflowError, EOFError,
-                 zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError)
+PARSE_ERRORS = (
+    OSError,
+    ValueError,
+    struct.error,
+    IndexError,
+    OverflowError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+)
 # Boxes that only hold other boxes, on the way to the ones that hold a location.
 _CONTAINERS = frozenset({b"moov", b"trak", b"udta", b"meta", b"ilst"})
 # Box types a QuickTime/MP4 file can start with; anything else is not ISO-BMFF.
 FIRST_BOXES = frozenset({b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot", b"uuid"})
 # --- MP4 / MOV / M4A -----------------------------------------------------------------------
+
 
 def iso_location(handle: BinaryIO) -> bool:
     """Walk the top-level boxes by seeking (the media data is never read); look inside the
@@ -74,17 +85,22 @@ def _boxes(data: bytes, start: int, end: int) -> Iterator[tuple[bytes, int, int]
 
 def _boxes_hold_location(data: bytes, start: int, end: int, kind: bytes, depth: int) -> bool:
     """Does the box ``kind`` whose payload is ``data[start:end]`` hold a location, at any depth?"""
-    if kind == b"meta" and data[start + 4:start + 8] != b"hdlr":
+    if kind == b"meta" and data[start + 4 : start + 8] != b"hdlr":
         start += 4  # MP4's meta is a "full box" (version and flags first); QuickTime's is not
     for child, child_start, child_end in _boxes(data, start, end):
         if child == b"\xa9xyz" and _has_value(data, child_start, child_end):
             return True
-        if child == b"loci" and child_end - child_start > 6:  # version, flags, language, then the place
+        if (
+            child == b"loci" and child_end - child_start > 6
+        ):  # version, flags, language, then the place
             return True
         if child == b"keys" and _has_location_key(data, child_start, child_end):
             return True
-        if child in _CONTAINERS and depth < _MAX_DEPTH and \
-                _boxes_hold_location(data, child_start, child_end, child, depth + 1):
+        if (
+            child in _CONTAINERS
+            and depth < _MAX_DEPTH
+            and _boxes_hold_location(data, child_start, child_end, child, depth + 1)
+        ):
             return True
     return False
 
@@ -93,7 +109,7 @@ def _has_value(data: bytes, start: int, end: int) -> bool:
     """A ©xyz in udta is a 16-bit length, a language and the text; in ilst it wraps a data box."""
     if end - start <= 4:
         return False
-    return struct.unpack_from(">H", data, start)[0] > 0 or data[start + 4:start + 8] == b"data"
+    return struct.unpack_from(">H", data, start)[0] > 0 or data[start + 4 : start + 8] == b"data"
 
 
 def _has_location_key(data: bytes, start: int, end: int) -> bool:
@@ -108,7 +124,7 @@ def _has_location_key(data: bytes, start: int, end: int) -> bool:
         size = struct.unpack_from(">I", data, position)[0]
         if size < 8 or position + size > end:
             break
-        if data[position + 8:position + size].startswith(b"com.apple.quicktime.location"):
+        if data[position + 8 : position + size].startswith(b"com.apple.quicktime.location"):
             return True
         position += size
     return False
@@ -120,6 +136,7 @@ def _has_xmp_gps(data: bytes) -> bool:
 
 
 # --- MP3 -----------------------------------------------------------------------------------
+
 
 def id3_location(handle: BinaryIO) -> bool:
     handle.seek(0)
@@ -135,12 +152,12 @@ def id3_location(handle: BinaryIO) -> bool:
         position = syncsafe(tag[:4]) if version == 4 else struct.unpack_from(">I", tag)[0] + 4
     id_size, header_size = (3, 6) if version == 2 else (4, 10)
     while position + header_size <= len(tag):
-        frame = tag[position:position + id_size]
+        frame = tag[position : position + id_size]
         if not frame.strip(b"\0"):
             break  # padding: no more frames
-        size_bytes = tag[position + id_size:position + id_size + (3 if version == 2 else 4)]
+        size_bytes = tag[position + id_size : position + id_size + (3 if version == 2 else 4)]
         size = syncsafe(size_bytes) if version == 4 else int.from_bytes(size_bytes, "big")
-        body = tag[position + header_size:position + header_size + size]
+        body = tag[position + header_size : position + header_size + size]
         if frame in (b"TXXX", b"GEOB", b"TXX", b"GEO") and mentions_location(body):
             return True
         position += header_size + size
@@ -162,6 +179,7 @@ def mentions_location(body: bytes) -> bool:
 
 
 # --- PDF -----------------------------------------------------------------------------------
+
 
 def pdf_location(handle: BinaryIO) -> bool:
     """Scan the file in chunks (overlapping, so a marker cut in two is still seen)."""
@@ -193,7 +211,9 @@ def tiff_has_gps(tiff: bytes) -> bool:
         return False
     order = "<" if tiff[:2] == b"II" else ">"
     first = struct.unpack_from(order + "I", tiff, 4)[0]
-    gps = next((value for tag, _, _, value in _ifd_entries(tiff, order, first) if tag == 0x8825), None)
+    gps = next(
+        (value for tag, _, _, value in _ifd_entries(tiff, order, first) if tag == 0x8825), None
+    )
     if gps is None:
         return False
     return any(tag in (2, 4) for tag, _, _, _ in _ifd_entries(tiff, order, gps))

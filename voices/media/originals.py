@@ -37,6 +37,7 @@ from voices.media.media_files import LOCATION_MESSAGE, file_location_problem
 
 # --- originals -----------------------------------------------------------------------------
 
+
 def _heif_can_save() -> bool:
     try:
         import pillow_heif
@@ -64,13 +65,19 @@ def _scrub_options(image: Image.Image, path: Path) -> tuple[str, dict[str, Any]]
     format_ = image.format or ""
     if format_ in ("JPEG", "MPO"):  # an MPO's extra pictures (previews, depth) are dropped too
         sampling = JpegImagePlugin.get_sampling(image)
-        return "JPEG", {"quality": 95, "optimize": True, **({"subsampling": sampling} if sampling >= 0 else {})}
+        return "JPEG", {
+            "quality": 95,
+            "optimize": True,
+            **({"subsampling": sampling} if sampling >= 0 else {}),
+        }
     if format_ == "WEBP":
         return "WEBP", {"lossless": True} if _lossless_webp(path) else {"quality": 95}
     if format_ == "HEIF":
         if not _heif_can_save():
-            raise ImageProblem("is a HEIC photo, and this pillow-heif cannot write HEIC",
-                               "export the photo as JPEG without location, then replace this file")
+            raise ImageProblem(
+                "is a HEIC photo, and this pillow-heif cannot write HEIC",
+                "export the photo as JPEG without location, then replace this file",
+            )
         return "HEIF", {"quality": 90}  # HEVC at 90 is visually lossless at phone resolutions
     if format_ == "AVIF":
         return "AVIF", {"quality": 90}
@@ -87,8 +94,10 @@ def scrub_in_place(path: Path, settings: ImageSettings = DEFAULT_SETTINGS) -> st
     """
     with _pillow_guard(settings), _open(path, settings) as image:
         if getattr(image, "is_animated", False) and image.format in ("GIF", "PNG", "WEBP", "AVIF"):
-            raise ImageProblem("is animated, and scrubbing it would keep only the first frame",
-                               "remove its metadata in the program that made it")
+            raise ImageProblem(
+                "is animated, and scrubbing it would keep only the first frame",
+                "remove its metadata in the program that made it",
+            )
         _decode(image, settings)
         rotated = orientation(image) not in (0, 1)
         if not rotated and not carries_metadata(image):
@@ -100,15 +109,23 @@ def scrub_in_place(path: Path, settings: ImageSettings = DEFAULT_SETTINGS) -> st
             picture = picture.convert("RGB")
         picture = _fresh(picture)
     _replace(path, picture, format_, options)
-    found = [what for what, present in (("location (GPS) data", location),
-                                        ("the camera owner's details", owner)) if present]
+    found = [
+        what
+        for what, present in (
+            ("location (GPS) data", location),
+            ("the camera owner's details", owner),
+        )
+        if present
+    ]
     message = f"{path}: removed {' and '.join(found) or 'its metadata'}"
     return message + ("; turned it upright" if rotated else "")
 
 
 def _replace(path: Path, picture: Image.Image, format_: str, options: dict[str, Any]) -> None:
     """Write beside the original, then swap it in: a failed write never leaves half a photo."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
+    )
     os.close(handle)
     try:
         picture.save(temporary, format_, **options)
@@ -118,8 +135,10 @@ def _replace(path: Path, picture: Image.Image, format_: str, options: dict[str, 
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, ImageProblem):
             raise
-        raise ImageProblem(f"could not be rewritten as {format_} ({error})",
-                           "export it again without location, then replace this file") from None
+        raise ImageProblem(
+            f"could not be rewritten as {format_} ({error})",
+            "export it again without location, then replace this file",
+        ) from None
 
 
 def _repository_path(path: Path) -> str:
@@ -148,9 +167,17 @@ def original_file_problem(path: Path) -> tuple[str, str] | None:
             info = _inspect(path, DEFAULT_SETTINGS)
         except ImageProblem as problem:
             return problem.message, problem.hint
-        found = [what for what, present in (("location (GPS) data", info.has_location
-                                             or file_location_problem(path) == LOCATION_MESSAGE),
-                                            ("the camera owner's details", info.has_owner)) if present]
+        found = [
+            what
+            for what, present in (
+                (
+                    "location (GPS) data",
+                    info.has_location or file_location_problem(path) == LOCATION_MESSAGE,
+                ),
+                ("the camera owner's details", info.has_owner),
+            )
+            if present
+        ]
         if found:
             return f"carries {' and '.join(found)}", SCRUB_HINT.format(path=_repository_path(path))
         return None

@@ -39,8 +39,9 @@ class SiteImages:
     encoded: int = 0  # images encoded in this build; the rest came from the cache
 
 
-def process_images(root: Path, stories: list[Story],
-                         areas: list[Area] = ()) -> tuple[SiteImages, list[Problem]]:
+def process_images(
+    root: Path, stories: list[Story], areas: list[Area] = ()
+) -> tuple[SiteImages, list[Problem]]:
     """Make the site copies of every image the shown stories and the areas use (heroes and
     images in the text), cached by content, so a rebuild re-encodes only new or changed ones."""
     result, problems = SiteImages(), []
@@ -56,12 +57,24 @@ def process_images(root: Path, stories: list[Story],
             wanted[image.src] = (image.alt, False, HERO_SIZES)
         for match in MARKDOWN_IMAGE.finditer(entry.body):
             name = match.group(2)
-            if Path(name).suffix.lower() in IMAGE_SUFFIXES and "/" not in name and name not in wanted:
+            if (
+                Path(name).suffix.lower() in IMAGE_SUFFIXES
+                and "/" not in name
+                and name not in wanted
+            ):
                 wanted[name] = (html.unescape(match.group(1)), True, BODY_SIZES)
-        jobs += [(entry, folder, name, alt, lazy, sizes) for name, (alt, lazy, sizes) in wanted.items()
-                 if publishable(entry.folder, name)]  # whatever the checks said, nothing from outside
-    work = [(entry.folder / name, cache / "site" / folder, cache / "store") for entry, folder, name, *_ in jobs]
-    for (entry, folder, name, alt, lazy, sizes), (variants, encoded, failure) in zip(jobs, _copies_of(work)):
+        jobs += [
+            (entry, folder, name, alt, lazy, sizes)
+            for name, (alt, lazy, sizes) in wanted.items()
+            if publishable(entry.folder, name)
+        ]  # whatever the checks said, nothing from outside
+    work = [
+        (entry.folder / name, cache / "site" / folder, cache / "store")
+        for entry, folder, name, *_ in jobs
+    ]
+    for (entry, folder, name, alt, lazy, sizes), (variants, encoded, failure) in zip(
+        jobs, _copies_of(work)
+    ):
         result.encoded += encoded
         if failure is not None:
             problems.append(Problem(entry.path, 1, "image", f"“{name}” {failure[0]}", failure[1]))
@@ -72,7 +85,9 @@ def process_images(root: Path, stories: list[Story],
     return result, problems
 
 
-def _copies_of(work: list[tuple[Path, Path, Path]]) -> list[tuple[list, int, tuple[str, str] | None]]:
+def _copies_of(
+    work: list[tuple[Path, Path, Path]],
+) -> list[tuple[list, int, tuple[str, str] | None]]:
     """Each image's copies (``process_image``), encoded on every core when there are many:
     a cold build of 10,000 stories encodes about 500 photos, one core at a time otherwise."""
     cores = usable_cores()
@@ -96,6 +111,7 @@ def _copies(source: Path, out_dir: Path, store: Path) -> tuple[list, int, tuple[
 HERO_SIZES = "(min-width: 76.25em) 46rem, 100vw"
 BODY_SIZES = HERO_SIZES
 
+
 def used_files(story: Story) -> list[str]:
     """The files in a story's folder that its page uses: photo, media, captions, attachments,
     and files its text links to or shows. Only plain files inside the folder, of types on the
@@ -108,8 +124,11 @@ def used_files(story: Story) -> list[str]:
     for item in meta.media:
         names += [n for n in (item.src, item.captions) if n]
     names += [a.src for a in meta.attachments]
-    names += [reference[0] for target in body_targets(story.body)
-              if (reference := body_file_reference(target)) is not None and not reference[1]]
+    names += [
+        reference[0]
+        for target in body_targets(story.body)
+        if (reference := body_file_reference(target)) is not None and not reference[1]
+    ]
     return [name for name in dict.fromkeys(names) if publishable(story.folder, name)]
 
 
@@ -117,13 +136,24 @@ def published_sources(root: Path, archive: Archive, plan: SitePlan) -> set[Path]
     """The repository files this site shows on purpose (resolved): the shown stories and their
     files, the areas and theirs, the taxonomy, urls.txt and the template the guide shows.
     Lines of any other file found in the site fail the audit."""
-    files = {root / name for name in ("taxonomy.yml", REGISTRY_FILE, TEMPLATE_FILE, "mkdocs.yml",
-                                      offline.OFFLINE_CONFIG)}
+    files = {
+        root / name
+        for name in (
+            "taxonomy.yml",
+            REGISTRY_FILE,
+            TEMPLATE_FILE,
+            "mkdocs.yml",
+            offline.OFFLINE_CONFIG,
+        )
+    }
     for story in plan.stories:
         files.add(root / story.path)
         if story.folder is not None:
-            names = used_files(story) + [item.transcript.strip() for item in story.meta.media
-                                         if "\n" not in item.transcript.strip()]
+            names = used_files(story) + [
+                item.transcript.strip()
+                for item in story.meta.media
+                if "\n" not in item.transcript.strip()
+            ]
             files.update(story.folder / name for name in names if name)
     for area in archive.areas.values():
         files.add(root / area.path)

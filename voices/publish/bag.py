@@ -35,8 +35,19 @@ from voices.site.history import write_dates
 CHECKSUMS = ["sha256", "sha512"]
 PYTHON_VERSION = "3.11.5 or newer (tested with 3.11)"
 # Repository files and folders a rebuild needs, besides the stories and areas.
-SOURCE_FILES = ("archive.yml", "taxonomy.yml", "mkdocs.yml", OFFLINE_CONFIG, "pyproject.toml",
-                "requirements.lock", "urls.txt", "README.md", "CITATION.cff", ".zenodo.json", TEMPLATE_FILE)
+SOURCE_FILES = (
+    "archive.yml",
+    "taxonomy.yml",
+    "mkdocs.yml",
+    OFFLINE_CONFIG,
+    "pyproject.toml",
+    "requirements.lock",
+    "urls.txt",
+    "README.md",
+    "CITATION.cff",
+    ".zenodo.json",
+    TEMPLATE_FILE,
+)
 SOURCE_FOLDERS = ("docs", "hooks", "voices", "scripts")
 _SKIPPED = {"__pycache__", "node_modules", ".DS_Store"}
 
@@ -57,8 +68,9 @@ class BagReport:
     left_out: list[str] = field(default_factory=list)  # source files not packed, and why
 
 
-def make_bag(root: Path, out: Path, site_dir: Path | None = None,
-             today: datetime.date | None = None) -> tuple[BagReport | None, list[Problem]]:
+def make_bag(
+    root: Path, out: Path, site_dir: Path | None = None, today: datetime.date | None = None
+) -> tuple[BagReport | None, list[Problem]]:
     """Pack the archive at ``root`` into the new or empty folder ``out``. ``site_dir`` is an
     offline copy built already (``./scripts/build --offline``); without it one is built.
     Returns the content's problems instead when it has any (then nothing is written)."""
@@ -66,11 +78,15 @@ def make_bag(root: Path, out: Path, site_dir: Path | None = None,
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BagUsageError(f"{out} is not an empty folder: give a new or empty one")
     if not (root / "requirements.lock").is_file():
-        raise BagUsageError(f"{root} has no requirements.lock: the package must say what rebuilds it")
+        raise BagUsageError(
+            f"{root} has no requirements.lock: the package must say what rebuilds it"
+        )
     if site_dir is not None and not (site_dir / "index.html").is_file():
         raise BagUsageError(f"{site_dir} holds no built site (no index.html)")
     if site_dir is not None and not (site_dir / "search.html").is_file():
-        raise BagUsageError(f"{site_dir} is not an offline copy (no search.html): build it with ./scripts/build --offline")
+        raise BagUsageError(
+            f"{site_dir} is not an offline copy (no search.html): build it with ./scripts/build --offline"
+        )
     site, problems = SiteBuild.load(root)
     if site is None:
         return None, problems
@@ -109,10 +125,12 @@ def bag_info(site: SiteBuild, root: Path, today: datetime.date) -> dict[str, str
         "Organization-Address": str(contacts.get("custodian_address", "[To be confirmed]")),
         "Contact-Email": str(contacts.get("email", "[To be confirmed]")),
         "External-Identifier": settings.site_url,
-        "External-Description": (f"{settings.name}: {published} published stories and "
-                                 f"{len(site.archive.areas)} areas, as a website that opens from "
-                                 "disk (data/site/index.html), its content sources, open data and "
-                                 "what is needed to rebuild it. See data/README.txt."),
+        "External-Description": (
+            f"{settings.name}: {published} published stories and "
+            f"{len(site.archive.areas)} areas, as a website that opens from "
+            "disk (data/site/index.html), its content sources, open data and "
+            "what is needed to rebuild it. See data/README.txt."
+        ),
         "Bagging-Date": today.isoformat(),
         "Internal-Sender-Identifier": settings.repository_url,
     }
@@ -186,12 +204,19 @@ def readme_text(site: SiteBuild, today: datetime.date) -> str:
     settings = site.archive.settings
     published = sum(1 for story in site.plan.stories if story.meta.status == "published")
     title = f"{settings.name}: preservation package"
-    return README.format(name=title, underline="=" * len(title), site_url=settings.site_url,
-                         date=today.isoformat(), published=published, areas=len(site.archive.areas),
-                         python=PYTHON_VERSION)
+    return README.format(
+        name=title,
+        underline="=" * len(title),
+        site_url=settings.site_url,
+        date=today.isoformat(),
+        published=published,
+        areas=len(site.archive.areas),
+        python=PYTHON_VERSION,
+    )
 
 
 # --- sources ---------------------------------------------------------------------------------
+
 
 def write_sources(site: SiteBuild, out: Path) -> list[str]:
     """Copy what a rebuild needs into ``out``; returns the files left out, each with why."""
@@ -208,7 +233,9 @@ def write_sources(site: SiteBuild, out: Path) -> list[str]:
         left_out += _copy_entry(root, area, _area_files(area), out)
     for name in SOURCE_FILES:
         if (root / name).is_file():
-            left_out += _copy_file(root / name, out / name, name, content=name.startswith(("stories/", "areas/")))
+            left_out += _copy_file(
+                root / name, out / name, name, content=name.startswith(("stories/", "areas/"))
+            )
     for folder in SOURCE_FOLDERS:
         for file in sorted((root / folder).rglob("*")):
             rel = file.relative_to(root)
@@ -228,9 +255,17 @@ def withdrawal_notice(story: Story) -> str:
     data: dict[str, object] = {}
     if meta.title and not withdrawn.erase_title:
         data["title"] = meta.title
-    data |= {"date": meta.date, "areas": list(meta.areas), "themes": list(meta.themes), "status": "withdrawn",
-             "withdrawn": {"date": withdrawn.date, "reason": withdrawn.reason,
-                           **({"erase_title": True} if withdrawn.erase_title else {})}}
+    data |= {
+        "date": meta.date,
+        "areas": list(meta.areas),
+        "themes": list(meta.themes),
+        "status": "withdrawn",
+        "withdrawn": {
+            "date": withdrawn.date,
+            "reason": withdrawn.reason,
+            **({"erase_title": True} if withdrawn.erase_title else {}),
+        },
+    }
     if meta.aliases:
         data["aliases"] = list(meta.aliases)
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n"
@@ -238,15 +273,27 @@ def withdrawal_notice(story: Story) -> str:
 
 def _story_files(story: Story) -> list[str]:
     names = used_files(story)
-    names += [item.transcript.strip() for item in story.meta.media if story.folder is not None
-              and "\n" not in item.transcript.strip() and transcript_readable(story.folder, item.transcript.strip())]
+    names += [
+        item.transcript.strip()
+        for item in story.meta.media
+        if story.folder is not None
+        and "\n" not in item.transcript.strip()
+        and transcript_readable(story.folder, item.transcript.strip())
+    ]
     return list(dict.fromkeys(names))
 
 
 def _area_files(area: Area) -> list[str]:
-    return list(dict.fromkeys(match.group(2) for match in MARKDOWN_IMAGE.finditer(area.body)
-                              if "/" not in match.group(2) and "://" not in match.group(2)
-                              and area.folder is not None and publishable(area.folder, match.group(2))))
+    return list(
+        dict.fromkeys(
+            match.group(2)
+            for match in MARKDOWN_IMAGE.finditer(area.body)
+            if "/" not in match.group(2)
+            and "://" not in match.group(2)
+            and area.folder is not None
+            and publishable(area.folder, match.group(2))
+        )
+    )
 
 
 def _copy_entry(root: Path, entry: Story | Area, names: list[str], out: Path) -> list[str]:

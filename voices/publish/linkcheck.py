@@ -49,7 +49,9 @@ OFFLINE_AFTER = 3  # when at least this many addresses all fail to connect, the 
 _NO_NETWORK = ("no such site", "could not connect", "no answer")
 
 # Reserved for examples (RFC 2606, RFC 6761): never real pages, never checked.
-_EXAMPLE_HOST = re.compile(r"(^|\.)(example\.(com|org|net)|[^.]+\.(example|invalid|test|localhost))$")
+_EXAMPLE_HOST = re.compile(
+    r"(^|\.)(example\.(com|org|net)|[^.]+\.(example|invalid|test|localhost))$"
+)
 # A web address in text: up to whitespace, quotes, angle brackets or an unbalanced bracket.
 _URL = re.compile(r"https?://(?:[^\s<>()\[\]\"'`]|\([^\s<>()\"'`]*\))+", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~"  # sentence punctuation and Markdown emphasis after a bare address
@@ -91,6 +93,7 @@ class LinkReport:
 
 
 # --- finding the links ------------------------------------------------------------------------
+
 
 def collect_links(archive: Archive) -> dict[str, list[LinkUse]]:
     """Every external address in the areas and the stories still on the site (published and
@@ -137,8 +140,11 @@ def body_links(body: str, first_line: int) -> list[tuple[str, int]]:
 
 def _field_use(entry: Area | Story, path: tuple[str | int, ...]) -> LinkUse:
     line = entry.lines.get(path) or entry.lines.get(path[:-1]) or entry.lines.get(path[:1]) or 1
-    return LinkUse(entry.path, line, ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in path)
-                   .replace(".[", "["))
+    return LinkUse(
+        entry.path,
+        line,
+        ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in path).replace(".[", "["),
+    )
 
 
 def _is_example(url: str) -> bool:
@@ -147,6 +153,7 @@ def _is_example(url: str) -> bool:
 
 
 # --- checking them ----------------------------------------------------------------------------
+
 
 class _KeepMethod(urllib.request.HTTPRedirectHandler):
     """Follow redirects with the same method: urllib turns a redirected HEAD into a GET."""
@@ -161,7 +168,9 @@ class _KeepMethod(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_KeepMethod())
 
 
-def check_url(url: str, user_agent: str, timeout: float = TIMEOUT_SECONDS, retries: int = 1) -> LinkResult:
+def check_url(
+    url: str, user_agent: str, timeout: float = TIMEOUT_SECONDS, retries: int = 1
+) -> LinkResult:
     """Check one address: HEAD first, then GET when the site answers HEAD with an error (many
     servers mishandle HEAD). No answer, or no connection, is tried again ``retries`` times
     before it counts: one bad moment on either side must not call a page dead."""
@@ -177,8 +186,11 @@ def check_url(url: str, user_agent: str, timeout: float = TIMEOUT_SECONDS, retri
 
 
 def _request(url: str, method: str, user_agent: str, timeout: float) -> LinkResult:
-    request = urllib.request.Request(url, method=method, headers={
-        "User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    request = urllib.request.Request(
+        url,
+        method=method,
+        headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    )
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             if method == "GET":
@@ -187,15 +199,23 @@ def _request(url: str, method: str, user_agent: str, timeout: float) -> LinkResu
     except urllib.error.HTTPError as error:
         error.close()
         if error.code in REFUSED_CHECK or error.code >= 600:
-            return LinkResult(url, "unchecked", f"HTTP {error.code}: the site refuses automatic checks")
+            return LinkResult(
+                url, "unchecked", f"HTTP {error.code}: the site refuses automatic checks"
+            )
         if error.code in (301, 302, 303, 307, 308):
-            return LinkResult(url, "dead", f"HTTP {error.code}: redirects in a loop or too many times")
+            return LinkResult(
+                url, "dead", f"HTTP {error.code}: redirects in a loop or too many times"
+            )
         return LinkResult(url, "dead", f"HTTP {error.code}{_reason(error.reason)}")
     except urllib.error.URLError as error:
         return LinkResult(url, "dead", _network_problem(error.reason, timeout))
     except TimeoutError:
         return LinkResult(url, "dead", f"no answer within {timeout:g} seconds")
-    except (OSError, http.client.HTTPException, ValueError) as error:  # cut off mid-answer, bad address
+    except (
+        OSError,
+        http.client.HTTPException,
+        ValueError,
+    ) as error:  # cut off mid-answer, bad address
         return LinkResult(url, "dead", f"could not connect: {error}")
     detail = f"redirected to {final}" if final != url else "OK"
     return LinkResult(url, "alive", detail)
@@ -217,8 +237,13 @@ def _network_problem(reason: object, timeout: float) -> str:
     return f"could not connect: {reason}"
 
 
-def check_links(uses: dict[str, list[LinkUse]], user_agent: str, timeout: float = TIMEOUT_SECONDS,
-                workers: int = WORKERS, check: Callable[[str, str, float], LinkResult] = check_url) -> LinkReport:
+def check_links(
+    uses: dict[str, list[LinkUse]],
+    user_agent: str,
+    timeout: float = TIMEOUT_SECONDS,
+    workers: int = WORKERS,
+    check: Callable[[str, str, float], LinkResult] = check_url,
+) -> LinkReport:
     """Check every address once, a few at a time and at most ``PER_HOST`` per site."""
     host_slots: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(PER_HOST))
     lock = threading.Lock()
@@ -234,11 +259,15 @@ def check_links(uses: dict[str, list[LinkUse]], user_agent: str, timeout: float 
         for result in pool.map(one, sorted(uses)):
             report.results[result.url] = result
     results = report.results.values()
-    if len(report.results) >= OFFLINE_AFTER and all(r.detail.startswith(_NO_NETWORK) for r in results):
+    if len(report.results) >= OFFLINE_AFTER and all(
+        r.detail.startswith(_NO_NETWORK) for r in results
+    ):
         # Every site unreachable is this computer's network, not the web: call nothing dead.
         report.offline = True
-        report.results = {r.url: LinkResult(r.url, "unchecked", f"{r.detail} (no site could be reached at all)")
-                          for r in results}
+        report.results = {
+            r.url: LinkResult(r.url, "unchecked", f"{r.detail} (no site could be reached at all)")
+            for r in results
+        }
     return report
 
 
@@ -249,6 +278,7 @@ def user_agent(repository_url: str) -> str:
 
 # --- the report -------------------------------------------------------------------------------
 
+
 def archive_link(url: str) -> str:
     """The Internet Archive's copy of a page closest to now, when it has one."""
     return ARCHIVE_FALLBACK + url
@@ -258,36 +288,62 @@ def report_markdown(report: LinkReport, checked_on: date, limit: int = ISSUE_LIM
     """The report as Markdown, for an issue and the job summary; cut short (saying so) past
     ``limit`` characters, as an issue body has a maximum size."""
     dead, unchecked = report.with_status("dead"), report.with_status("unchecked")
-    lines = ["# Broken links to other websites", "",
-             (f"Checked on {checked_on.isoformat()}: {len(report.results)} addresses in stories and areas, "
-             f"{len(dead)} dead, {len(unchecked)} could not be checked."), ""]
+    lines = [
+        "# Broken links to other websites",
+        "",
+        (
+            f"Checked on {checked_on.isoformat()}: {len(report.results)} addresses in stories and areas, "
+            f"{len(dead)} dead, {len(unchecked)} could not be checked."
+        ),
+        "",
+    ]
     if report.offline:
-        lines += ["No site could be reached at all, so the network was down: nothing is reported as dead.", ""]
+        lines += [
+            "No site could be reached at all, so the network was down: nothing is reported as dead.",
+            "",
+        ]
     elif dead:
-        lines += [("For each dead link: open the file at that line and replace the address with the page's "
-                  "new address, or with the Internet Archive's copy (check that the copy shows the right page "
-                  "first), or remove the link. Never guess a new address."), "", "## Dead links", ""]
+        lines += [
+            (
+                "For each dead link: open the file at that line and replace the address with the page's "
+                "new address, or with the Internet Archive's copy (check that the copy shows the right page "
+                "first), or remove the link. Never guess a new address."
+            ),
+            "",
+            "## Dead links",
+            "",
+        ]
         for result in dead:
             lines += _entry(report, result, archived=True)
     else:
         lines += ["No dead links found.", ""]
     if unchecked and not report.offline:
-        lines += ["## Could not check", "",
-                  "These sites refuse automatic checks. They may well work: open them in a browser.", ""]
+        lines += [
+            "## Could not check",
+            "",
+            "These sites refuse automatic checks. They may well work: open them in a browser.",
+            "",
+        ]
         for result in unchecked:
             lines += _entry(report, result, archived=False)
     text = "\n".join(lines)
     if len(text) > limit:
         cut = text.rfind("\n### ", 0, limit - 200)
         shown = text[:cut].count("\n### ")
-        text = (text[:cut] + f"\n\n*The list is cut short here: {len(dead) + len(unchecked) - shown} more "
-                "entries are in the workflow run's summary.*\n")
+        text = (
+            text[:cut]
+            + f"\n\n*The list is cut short here: {len(dead) + len(unchecked) - shown} more "
+            "entries are in the workflow run's summary.*\n"
+        )
     return text
 
 
 def _entry(report: LinkReport, result: LinkResult, archived: bool) -> list[str]:
     lines = [f"### <{result.url}>", "", f"- Problem: {result.detail}"]
-    lines += [f"- Used in `{use.path}:{use.line}` ({use.field})" for use in report.uses.get(result.url, [])]
+    lines += [
+        f"- Used in `{use.path}:{use.line}` ({use.field})"
+        for use in report.uses.get(result.url, [])
+    ]
     if archived:
         lines.append(f"- Archived copy: <{archive_link(result.url)}>")
     return lines + [""]
@@ -300,12 +356,19 @@ def summary_line(report: LinkReport) -> str:
 
 # --- the command ------------------------------------------------------------------------------
 
-def run_link_check(archive: Archive, report_file: Path, timeout: float = TIMEOUT_SECONDS,
-                   environ: Mapping[str, str] | None = None) -> LinkReport:
+
+def run_link_check(
+    archive: Archive,
+    report_file: Path,
+    timeout: float = TIMEOUT_SECONDS,
+    environ: Mapping[str, str] | None = None,
+) -> LinkReport:
     """Check the archive's external links and write the report (``voices links``). Under GitHub
     Actions, also give the workflow ``dead=<count>`` and put the full report in the job summary."""
     environ = os.environ if environ is None else environ
-    report = check_links(collect_links(archive), user_agent(archive.settings.repository_url), timeout)
+    report = check_links(
+        collect_links(archive), user_agent(archive.settings.repository_url), timeout
+    )
     report_file.write_text(report_markdown(report, date.today()), encoding="utf-8")
     if environ.get("GITHUB_OUTPUT") and not report.offline:
         with open(environ["GITHUB_OUTPUT"], "a", encoding="utf-8") as handle:

@@ -37,7 +37,9 @@ def online_url(dest_uri: str) -> str:
     return page_url(dest_uri.removesuffix(".html") + ".md")
 
 
-def redirect_files(plan: SitePlan, page_sources: set[str], settings: ArchiveSettings) -> dict[str, str]:
+def redirect_files(
+    plan: SitePlan, page_sources: set[str], settings: ArchiveSettings
+) -> dict[str, str]:
     """The redirect pages at old addresses, pointing at the pages' files rather than folders."""
     files = {}
     for alias, target in plan.redirects.items():
@@ -53,20 +55,30 @@ def search_page(settings: ArchiveSettings, src: str = "search.md") -> str:
     """The search page of the offline copy: search needs the website; the browse lists reach
     every story without it."""
     online = absolute_url(settings.site_url, "search/")
-    return "\n".join([
-        "# Search the archive", "",
-        ("This is the offline copy of the archive, opened from files on this computer. Searching "
-         "needs the archive's website: when you are online, "
-         f"[search the archive there]({online})."), "",
-        "Every story can be reached from these lists, which work offline:", "",
-        f"- [Areas A to Z]({link(src, index_source('areas'))}), each with all its stories",
-        f"- [Regions]({link(src, index_source('regions'))})",
-        f"- [Themes]({link(src, index_source('themes'))})",
-        f"- [Timeline: stories by year]({link(src, index_source('years'))})",
-        (f"- [Programmes]({link(src, index_source('programmes'))}) and "
-         f"[kinds of story]({link(src, index_source('kinds'))})"),
-        f"- [Latest stories]({link(src, index_source('stories'))})", "",
-    ])
+    return "\n".join(
+        [
+            "# Search the archive",
+            "",
+            (
+                "This is the offline copy of the archive, opened from files on this computer. Searching "
+                "needs the archive's website: when you are online, "
+                f"[search the archive there]({online})."
+            ),
+            "",
+            "Every story can be reached from these lists, which work offline:",
+            "",
+            f"- [Areas A to Z]({link(src, index_source('areas'))}), each with all its stories",
+            f"- [Regions]({link(src, index_source('regions'))})",
+            f"- [Themes]({link(src, index_source('themes'))})",
+            f"- [Timeline: stories by year]({link(src, index_source('years'))})",
+            (
+                f"- [Programmes]({link(src, index_source('programmes'))}) and "
+                f"[kinds of story]({link(src, index_source('kinds'))})"
+            ),
+            f"- [Latest stories]({link(src, index_source('stories'))})",
+            "",
+        ]
+    )
 
 
 def build_offline(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -75,15 +87,43 @@ def build_offline(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str
     import os
 
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / OFFLINE_CONFIG),
-                           "-d", str(site_dir)], capture_output=True, text=True, env=env, check=False, cwd=root)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(root / OFFLINE_CONFIG),
+            "-d",
+            str(site_dir),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=root,
+    )
 
 
 # --- every reference leads to a file --------------------------------------------------------
 
-_REFERENCES = {"a": ("href",), "link": ("href",), "area": ("href",), "script": ("src",), "iframe": ("src",),
-               "img": ("src", "srcset"), "source": ("src", "srcset"), "audio": ("src",), "video": ("src", "poster"),
-               "track": ("src",), "embed": ("src",), "object": ("data",), "form": ("action",)}
+_REFERENCES = {
+    "a": ("href",),
+    "link": ("href",),
+    "area": ("href",),
+    "script": ("src",),
+    "iframe": ("src",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "form": ("action",),
+}
 
 
 class _References(HTMLParser):
@@ -97,7 +137,11 @@ class _References(HTMLParser):
             if name not in names or value is None:
                 continue
             if name == "srcset":
-                self.found += [(self.getpos()[0], part.strip().split()[0]) for part in value.split(",") if part.strip()]
+                self.found += [
+                    (self.getpos()[0], part.strip().split()[0])
+                    for part in value.split(",")
+                    if part.strip()
+                ]
             else:
                 self.found.append((self.getpos()[0], value.strip()))
 
@@ -126,7 +170,11 @@ def broken_references(site_dir: Path) -> list[str]:
             if parts.scheme or parts.netloc or not parts.path:
                 continue  # another site, mailto:, data:, or a place on the same page
             path = unquote(parts.path)
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path)) if not path.startswith("/") else None
+            target = (
+                posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+                if not path.startswith("/")
+                else None
+            )
             if target is None or target.startswith("..") or not (site_dir / target).is_file():
                 broken.append(f"{rel}:{line}: {address}")
     return broken
